@@ -1,0 +1,309 @@
+#include "fonts.h"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_ADVANCES_H
+#include <harfbuzz/hb.h>
+#include <harfbuzz/hb-subset.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ini.h"
+#include "utf8.h"
+
+#define MAX_FACES 32
+#define NO_WIDTH 0xFFFF
+
+struct face {
+	struct font_face pub;
+	FT_Face ft;
+	double upem;
+	uint16_t *adv;          /* advance per BMP code point, font units; lazily filled */
+};
+
+struct fonts {
+	FT_Library ft;
+	int n;
+	struct face face[MAX_FACES];
+};
+
+static const char *const styles[] = { "regular", "bold" };
+
+/* Adds the ranges of a "keep" list ("0020-007E 00A0 ...") to set. */
+static int parse_keep(const char *file, const char *key, const char *list, hb_set_t *set,
+		      struct ng_err *err)
+{
+	const char *p = list;
+
+	while (*p) {
+		char *end;
+		unsigned long lo, hi;
+
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		lo = strtoul(p, &end, 16);
+		if (end == p)
+			goto bad;
+		hi = lo;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtoul(p, &end, 16);
+			if (end == p)
+				goto bad;
+		}
+		if (hi < lo || hi > 0xFFFF)
+			goto bad;
+		hb_set_add_range(set, (hb_codepoint_t)lo, (hb_codepoint_t)hi);
+		p = end;
+		if (*p && *p != ' ' && *p != '\t' && *p != ',')
+			goto bad;
+	}
+	return 0;
+bad:
+	return ng_fail(err, NG_ECONFIG,
+		       "%s: key '%s' has a bad range near '%.20s'; write hex ranges like 0020-007E 00A0 "
+		       "(the PDF library serves the Basic Multilingual Plane only)", file, key, p);
+}
+
+/* Writes the subset of src holding the code points in keep to dst. */
+static int cut_font(const char *src, const char *dst, hb_set_t *keep, struct ng_err *err)
+{
+	hb_blob_t *blob = hb_blob_create_from_file_or_fail(src), *out = NULL;
+	hb_face_t *face = NULL, *sub = NULL;
+	hb_subset_input_t *in = NULL;
+	const char *data;
+	unsigned int len = 0;
+	FILE *fp = NULL;
+	int ret = -1;
+
+	if (!blob) {
+		ng_fail(err, NG_ECONFIG, "cannot read font '%s'", src);
+		goto cleanup;
+	}
+	data = hb_blob_get_data(blob, &len);
+	if (len < 12 || (memcmp(data, "\0\1\0\0", 4) && memcmp(data, "true", 4))) {
+		ng_fail(err, NG_ECONFIG, "'%s' is not a TrueType font%s; name a .ttf file", src,
+			(len >= 4 && !memcmp(data, "OTTO", 4)) ?
+			" (it has CFF outlines, which Debian's libharu 2.3 cannot embed)" : "");
+		goto cleanup;
+	}
+	face = hb_face_create(blob, 0);
+	in = hb_subset_input_create_or_fail();
+	if (!face || !in) {
+		ng_fail(err, NG_EINTERNAL, "out of memory cutting '%s'", src);
+		goto cleanup;
+	}
+	hb_set_union(hb_subset_input_unicode_set(in), keep);
+	/* Hints only matter on screens at small sizes; print does without, and they are a third of the bytes. */
+	hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+	sub = hb_subset_or_fail(face, in);
+	if (!sub) {
+		ng_fail(err, NG_ECONFIG, "cannot cut font '%s' (HarfBuzz refused it); is it a valid font?", src);
+		goto cleanup;
+	}
+	out = hb_face_reference_blob(sub);
+	data = hb_blob_get_data(out, &len);
+	fp = fopen(dst, "wb");
+	if (!fp || fwrite(data, 1, len, fp) != len || fclose(fp) != 0) {
+		fp = NULL;
+		ng_fail(err, NG_EOUTPUT, "cannot write cut font '%s': %s", dst, strerror(errno));
+		goto cleanup;
+	}
+	fp = NULL;
+	ret = 0;
+cleanup:
+	if (fp)
+		fclose(fp);
+	hb_blob_destroy(out);
+	hb_face_destroy(sub);
+	hb_subset_input_destroy(in);
+	hb_face_destroy(face);
+	hb_blob_destroy(blob);
+	return ret;
+}
+
+static int add_face(struct fonts *f, const struct ini *ini, const char *script,
+		    const char *style, const char *cut_dir, hb_set_t *keep, struct ng_err *err)
+{
+	struct face *fc;
+	char key[128];
+	const char *src, *pkg;
+
+	snprintf(key, sizeof(key), "%s:%s", script, style);
+	src = ini_str_or(ini, key, NULL);
+	if (!src)
+		return 0;
+	if (f->n == MAX_FACES)
+		return ng_fail(err, NG_ECONFIG, "%s: more than %d font faces", ini_path(ini), MAX_FACES);
+	snprintf(key, sizeof(key), "%s:package", script);
+	pkg = ini_str_or(ini, key, "the Debian package that ships it");
+	fc = &f->face[f->n];
+	snprintf(fc->pub.id, sizeof(fc->pub.id), "%s.%s", script, style);
+	snprintf(fc->pub.src, sizeof(fc->pub.src), "%s", src);
+	snprintf(fc->pub.cut, sizeof(fc->pub.cut), "%s/%s.%s.ttf", cut_dir, script, style);
+	if (access(src, R_OK) != 0)
+		return ng_fail(err, NG_ECONFIG,
+			       "%s: [%s] %s = %s: font file not found; install it with "
+			       "'apt-get install %s' or point the key at another TrueType file",
+			       ini_path(ini), script, style, src, pkg);
+	if (cut_font(src, fc->pub.cut, keep, err) != 0) {
+		ng_err_prefix(err, "%s: [%s] %s", ini_path(ini), script, style);
+		return -1;
+	}
+	if (FT_New_Face(f->ft, fc->pub.cut, 0, &fc->ft) != 0) {
+		fc->ft = NULL;
+		return ng_fail(err, NG_ECONFIG, "%s: [%s] %s = %s: FreeType cannot open the cut font",
+			       ini_path(ini), script, style, src);
+	}
+	fc->upem = fc->ft->units_per_EM ? fc->ft->units_per_EM : 1000;
+	fc->adv = malloc(0x10000 * sizeof(*fc->adv));
+	if (!fc->adv)
+		return ng_fail(err, NG_EINTERNAL, "out of memory");
+	memset(fc->adv, 0xFF, 0x10000 * sizeof(*fc->adv));
+	f->n++;
+	return 0;
+}
+
+struct fonts *fonts_load(const char *ini_path, const char *cut_dir, struct ng_err *err)
+{
+	struct fonts *f = calloc(1, sizeof(*f));
+	struct ini *ini = NULL;
+	hb_set_t *keep = hb_set_create();
+	int i, s, ok = 0;
+
+	if (!f || !keep) {
+		ng_fail(err, NG_EINTERNAL, "out of memory");
+		goto cleanup;
+	}
+	if (FT_Init_FreeType(&f->ft) != 0) {
+		ng_fail(err, NG_EINTERNAL, "cannot start FreeType");
+		goto cleanup;
+	}
+	ini = ini_load(ini_path, err);
+	if (!ini)
+		goto cleanup;
+	for (i = 0; i < ini_nsections(ini); i++) {
+		const char *script = ini_section(ini, i), *list;
+		char key[128];
+
+		snprintf(key, sizeof(key), "%s:keep", script);
+		if (ini_str(ini, key, &list, err) != 0)
+			goto cleanup;
+		hb_set_clear(keep);
+		if (parse_keep(ini_path, key, list, keep, err) != 0)
+			goto cleanup;
+		for (s = 0; s < 2; s++)
+			if (add_face(f, ini, script, styles[s], cut_dir, keep, err) != 0)
+				goto cleanup;
+	}
+	if (fonts_find(f, "latin.regular") < 0) {
+		ng_fail(err, NG_ECONFIG, "%s: no [latin] regular font; every document needs one",
+			ini_path);
+		goto cleanup;
+	}
+	ok = 1;
+cleanup:
+	hb_set_destroy(keep);
+	ini_free(ini);
+	if (!ok) {
+		fonts_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void fonts_free(struct fonts *f)
+{
+	int i;
+
+	if (!f)
+		return;
+	/* All slots, not just n: a face that failed half-way holds resources too. */
+	for (i = 0; i < MAX_FACES; i++) {
+		if (f->face[i].ft)
+			FT_Done_Face(f->face[i].ft);
+		free(f->face[i].adv);
+	}
+	if (f->ft)
+		FT_Done_FreeType(f->ft);
+	free(f);
+}
+
+int fonts_count(const struct fonts *f)
+{
+	return f->n;
+}
+
+const struct font_face *fonts_face(const struct fonts *f, int i)
+{
+	return &f->face[i].pub;
+}
+
+int fonts_find(const struct fonts *f, const char *id)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->face[i].pub.id, id))
+			return i;
+	return -1;
+}
+
+int fonts_covers(struct fonts *f, int face, uint32_t cp)
+{
+	return FT_Get_Char_Index(f->face[face].ft, cp) != 0;
+}
+
+/* Advance of cp in font units; characters the face lacks measure as its .notdef. */
+static unsigned advance(struct face *fc, uint32_t cp)
+{
+	FT_Fixed adv = 0;
+
+	if (cp > 0xFFFF)
+		cp = ' ';
+	if (fc->adv[cp] == NO_WIDTH) {
+		FT_UInt gid = FT_Get_Char_Index(fc->ft, cp);
+
+		if (FT_Get_Advance(fc->ft, gid, FT_LOAD_NO_SCALE, &adv) != 0 || adv < 0 || adv >= NO_WIDTH)
+			adv = 0;
+		fc->adv[cp] = (uint16_t)adv;
+	}
+	return fc->adv[cp];
+}
+
+double fonts_width(struct fonts *f, int face, const char *s, size_t len, double size)
+{
+	struct face *fc = &f->face[face];
+	const char *p = s, *end = s + len;
+	unsigned long units = 0;
+
+	while (p < end)
+		units += advance(fc, utf8_next(&p, end));
+	return (double)units * size / fc->upem;
+}
+
+uint32_t fonts_first_missing(struct fonts *f, int face, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	while (p < end) {
+		uint32_t cp = utf8_next(&p, end);
+
+		if (cp != ' ' && cp != '\n' && !fonts_covers(f, face, cp))
+			return cp;
+	}
+	return 0;
+}
+
+double fonts_ascent(const struct fonts *f, int face, double size)
+{
+	const struct face *fc = &f->face[face];
+
+	return fc->ft->ascender * size / fc->upem;
+}

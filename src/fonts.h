@@ -1,0 +1,58 @@
+/*
+ * fonts.h - which TrueType face serves which script, cut down for the run.
+ *
+ * fonts/fonts.ini maps a script (latin, ocr, ...) and a style (regular,
+ * bold) to a font file. At start-up each face is cut with HarfBuzz's
+ * subsetter to the Unicode ranges the run may print, written to a private
+ * folder, and opened with FreeType for metrics and coverage. The PDF writer
+ * embeds the cut files; layout measures with the same metrics, so what is
+ * measured is what is drawn.
+ */
+#ifndef NG_FONTS_H
+#define NG_FONTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct fonts;
+
+/* A face's public facts. Owned by struct fonts. */
+struct font_face {
+	char id[48];          /* "latin.regular" */
+	char src[512];        /* the installed font file */
+	char cut[512];        /* the cut copy the PDF embeds */
+};
+
+/*
+ * Reads ini_path, checks every file exists and is TrueType, cuts each face
+ * into cut_dir (which must exist and be private to the run). On error
+ * returns NULL with err naming the file, the key and the fix (the Debian
+ * package to install). Free with fonts_free().
+ */
+struct fonts *fonts_load(const char *ini_path, const char *cut_dir, struct ng_err *err);
+void fonts_free(struct fonts *f);
+
+int fonts_count(const struct fonts *f);
+const struct font_face *fonts_face(const struct fonts *f, int i);
+
+/* Index of the face "script.style", or -1. */
+int fonts_find(const struct fonts *f, const char *id);
+
+/* Width in points of utf8 text set in face at size. */
+double fonts_width(struct fonts *f, int face, const char *s, size_t len, double size);
+
+/* 1 if face has a glyph for code point cp (after the cut). */
+int fonts_covers(struct fonts *f, int face, uint32_t cp);
+
+/*
+ * First code point of s that face cannot draw, or 0 when it draws them all.
+ * Spaces and line breaks are always drawable.
+ */
+uint32_t fonts_first_missing(struct fonts *f, int face, const char *s, size_t len);
+
+/* Ascender in points for size (the cap-height-ish baseline offset). */
+double fonts_ascent(const struct fonts *f, int face, double size);
+
+#endif
