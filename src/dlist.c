@@ -25,6 +25,13 @@ void dl_reset(struct dlist *dl)
 	dl->oom = 0;
 }
 
+void dl_wipe(struct dlist *dl)
+{
+	if (dl->arena)
+		explicit_bzero(dl->arena, dl->acap);
+	dl_reset(dl);
+}
+
 int dl_page(struct dlist *dl)
 {
 	return dl->npages++;

@@ -50,6 +50,9 @@ void dl_release(struct dlist *dl);
 /* Empties the list for the next document, keeping its memory. */
 void dl_reset(struct dlist *dl);
 
+/* Zeroes the list's text memory (after drawing a secret) and empties it. */
+void dl_wipe(struct dlist *dl);
+
 /* Starts a new page; returns its index (0-based). */
 int dl_page(struct dlist *dl);
 

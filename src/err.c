@@ -20,6 +20,7 @@ int ng_fail(struct ng_err *err, enum ng_code code, const char *fmt, ...)
 void ng_err_prefix(struct ng_err *err, const char *fmt, ...)
 {
 	char head[256], old[sizeof(err->msg)];
+	size_t hl, room;
 	va_list ap;
 
 	if (!err)
@@ -28,7 +29,17 @@ void ng_err_prefix(struct ng_err *err, const char *fmt, ...)
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
+	old[sizeof(old) - 1] = '\0';
+	hl = strlen(head);
+	memcpy(err->msg, head, hl);
+	memcpy(err->msg + hl, ": ", 2);
+	room = sizeof(err->msg) - hl - 3;
+	hl += 2;
+	/* Cut the old message to what is left; the head names the context and matters more. */
+	if (strlen(old) < room)
+		room = strlen(old);
+	memcpy(err->msg + hl, old, room);
+	err->msg[hl + room] = '\0';
 }
 
 const char *ng_code_name(enum ng_code code)

@@ -3,10 +3,34 @@
 #include <errno.h>
 #include <iniparser/iniparser.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+/* iniparser reports syntax errors through this; keep the first for our message. */
+static char parse_error[512];
+
+static int on_parse_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int on_parse_error(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	size_t n;
+
+	if (parse_error[0])
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	n = strcspn(line, "\n");
+	line[n] = '\0';
+	/* iniparser says "syntax error in FILE (LINE):" then "-> the line": keep both, on one line. */
+	snprintf(parse_error, sizeof(parse_error), "%s", line);
+	return 0;
+}
 
 struct ini {
 	dictionary *dict;
@@ -28,11 +52,14 @@ struct ini *ini_load(const char *path, struct ng_err *err)
 		ng_fail(err, NG_EINTERNAL, "out of memory");
 		return NULL;
 	}
+	parse_error[0] = '\0';
+	iniparser_set_error_callback(on_parse_error);
 	ini->dict = iniparser_load(path);
-	if (!ini->dict) {
+	if (!ini->dict || parse_error[0]) {
 		ng_fail(err, NG_ECONFIG,
-			"'%s' is not a readable INI file (a line of 1,023 characters or more, "
-			"or a malformed line); fix the file", path);
+			"'%s' is not a valid INI file (%s); fix that line (comments go on lines of their own, "
+			"and lines must be shorter than 1,023 characters)", path,
+			parse_error[0] ? parse_error : "a line is too long");
 		ini_free(ini);
 		return NULL;
 	}

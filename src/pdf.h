@@ -33,4 +33,7 @@ void pdf_free(struct pdf_writer *w);
 int pdf_render(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
 	       const unsigned char **buf, size_t *len, struct ng_err *err);
 
+/* Zeroes the last document's bytes (after a PIN letter). */
+void pdf_wipe(struct pdf_writer *w);
+
 #endif

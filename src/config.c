@@ -1,0 +1,125 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ini.h"
+
+/* Resolves a path from the config relative to the config file's folder. */
+static int resolve(char *out, const char *cfg_path, const char *value)
+{
+	const char *slash = strrchr(cfg_path, '/');
+	int n;
+
+	if (value[0] == '/' || !slash)
+		n = snprintf(out, PATH_MAX, "%s", value);
+	else
+		n = snprintf(out, PATH_MAX, "%.*s/%s", (int)(slash - cfg_path), cfg_path, value);
+	return n >= PATH_MAX ? -1 : 0;
+}
+
+static int get_path(const struct ini *ini, const char *key, char *out, struct ng_err *err)
+{
+	const char *v;
+
+	if (ini_str(ini, key, &v, err) != 0)
+		return -1;
+	if (resolve(out, ini_path(ini), v) != 0)
+		return ng_fail(err, NG_ECONFIG, "%s: key '%s': path too long", ini_path(ini), key);
+	return 0;
+}
+
+static int get_text(const struct ini *ini, const char *key, char *out, size_t cap, int required,
+		    struct ng_err *err)
+{
+	const char *v = ini_str_or(ini, key, NULL);
+
+	if (!v && required)
+		return ini_str(ini, key, &v, err);
+	if (v && strlen(v) >= cap)
+		return ng_fail(err, NG_ECONFIG, "%s: key '%s' is longer than %zu characters; shorten it",
+			       ini_path(ini), key, cap - 1);
+	snprintf(out, cap, "%s", v ? v : "");
+	return 0;
+}
+
+static int get_url(const struct ini *ini, const char *key, char *out, size_t cap, struct ng_err *err)
+{
+	if (get_text(ini, key, out, cap, 1, err) != 0)
+		return -1;
+	if (strncmp(out, "https://", 8) != 0)
+		return ng_fail(err, NG_ECONFIG, "%s: key '%s' is '%s'; it must be an https:// address",
+			       ini_path(ini), key, out);
+	return 0;
+}
+
+static int get_lines(const struct ini *ini, const char *sec, char lines[CFG_LINES][128],
+		     struct ng_err *err)
+{
+	char key[64];
+	int i;
+
+	for (i = 0; i < CFG_LINES; i++) {
+		snprintf(key, sizeof(key), "%s:line%d", sec, i + 1);
+		if (get_text(ini, key, lines[i], sizeof(lines[i]), i < 2, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int config_load(struct config *cfg, const char *path, struct ng_err *err)
+{
+	struct ini *ini;
+	const char *freq;
+	long n;
+	int ret = -1;
+
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+	ini = ini_load(path, err);
+	if (!ini)
+		return -1;
+	if (get_path(ini, "paths:ledger", cfg->ledger, err) ||
+	    get_path(ini, "paths:output", cfg->output, err) ||
+	    get_path(ini, "paths:layouts", cfg->layouts, err) ||
+	    get_path(ini, "paths:fonts", cfg->fonts, err) ||
+	    get_path(ini, "paths:lang", cfg->lang, err) ||
+	    get_path(ini, "paths:pin_key", cfg->pin_key, err))
+		goto cleanup;
+	if (ini_long(ini, "schedule:cycle_day", 1, 28, 0, 1, &n, err))
+		goto cleanup;
+	cfg->cycle_day = (int)n;
+	if (ini_long(ini, "schedule:coupon_due_day", 1, 28, 0, 1, &n, err))
+		goto cleanup;
+	cfg->coupon_due_day = (int)n;
+	if (ini_long(ini, "schedule:coupon_lead_days", 0, 60, 0, 1, &n, err))
+		goto cleanup;
+	cfg->coupon_lead_days = (int)n;
+	if (ini_long(ini, "schedule:pin_lookback_days", 0, 365, 30, 0, &n, err))
+		goto cleanup;
+	cfg->pin_lookback_days = (int)n;
+	freq = ini_str_or(ini, "schedule:statement_frequency", "monthly");
+	if (!strcasecmp(freq, "monthly")) {
+		cfg->statement_freq = FREQ_MONTHLY;
+	} else if (!strcasecmp(freq, "quarterly")) {
+		cfg->statement_freq = FREQ_QUARTERLY;
+	} else {
+		ng_fail(err, NG_ECONFIG, "%s: key 'schedule:statement_frequency' is '%s'; write monthly or quarterly",
+			path, freq);
+		goto cleanup;
+	}
+	if (get_url(ini, "urls:portal", cfg->url_portal, sizeof(cfg->url_portal), err) ||
+	    get_url(ini, "urls:register", cfg->url_register, sizeof(cfg->url_register), err) ||
+	    get_url(ini, "urls:link", cfg->url_link, sizeof(cfg->url_link), err) ||
+	    get_lines(ini, "agency", cfg->agency, err) ||
+	    get_lines(ini, "remit", cfg->remit, err) ||
+	    get_text(ini, "agency:phone", cfg->phone, sizeof(cfg->phone), 1, err) ||
+	    get_text(ini, "agency:tty", cfg->tty, sizeof(cfg->tty), 1, err) ||
+	    ini_bool(ini, "print:duplex", 1, &cfg->duplex, err))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	ini_free(ini);
+	return ret;
+}

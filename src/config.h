@@ -1,0 +1,40 @@
+/*
+ * config.h - the run's settings, read once from an INI file and checked
+ * before any output is made.
+ *
+ * Relative paths in the file are taken relative to the file's own folder,
+ * so a cron job can run from anywhere.
+ */
+#ifndef NG_CONFIG_H
+#define NG_CONFIG_H
+
+#include <limits.h>
+
+#include "err.h"
+
+enum stmt_freq { FREQ_MONTHLY, FREQ_QUARTERLY };
+
+#define CFG_LINES 4
+
+struct config {
+	char path[PATH_MAX];
+	char ledger[PATH_MAX], output[PATH_MAX], layouts[PATH_MAX];
+	char fonts[PATH_MAX], lang[PATH_MAX], pin_key[PATH_MAX];
+
+	int cycle_day;               /* day of month notices and statements go out */
+	enum stmt_freq statement_freq;
+	int coupon_due_day;          /* support falls due on this day of each month */
+	int coupon_lead_days;        /* coupons are mailed this many days before */
+	int pin_lookback_days;       /* orders recorded this recently get PIN letters */
+
+	char url_portal[512], url_register[512], url_link[512];
+	char agency[CFG_LINES][128]; /* return address, as printed */
+	char remit[CFG_LINES][128];  /* where coupons' payments go */
+	char phone[32], tty[32];
+	int duplex;
+};
+
+/* Reads and checks path into cfg. On error err names the file, key and fix. */
+int config_load(struct config *cfg, const char *path, struct ng_err *err);
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * ledger.h - the only code that speaks SQL: the case ledger, the run
+ * journal, exceptions, PINs at rest.
+ *
+ * Reading a case validates it: text must be clean UTF-8 of sane length,
+ * codes known, amounts in range, dates real. A case that fails comes back
+ * as NG_EDATA with the reason in err, for the exceptions report; the run
+ * goes on with the next.
+ */
+#ifndef NG_LEDGER_H
+#define NG_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dates.h"
+#include "err.h"
+#include "money.h"
+
+#define LEDGER_TEXT 192      /* longest name or address line accepted, in bytes */
+#define LEDGER_PARTIES 4
+#define LEDGER_ORDERS 8
+
+enum role { ROLE_CP, ROLE_NCP };
+
+struct party {
+	int64_t id;
+	enum role role;
+	char name[LEDGER_TEXT];
+	char addr1[LEDGER_TEXT], addr2[LEDGER_TEXT];
+	char city[64], state[8], zip[16], country[32];
+	char lang[8];
+	char ssn4[5];           /* last four digits of the SSN, or "" */
+	struct ng_date pin_issued;  /* y == 0: no PIN yet */
+};
+
+struct order {
+	int64_t id;
+	ng_cents monthly;
+	struct ng_date start, end;  /* end.y == 0 while the order runs */
+	struct ng_date recorded;
+	int direct;                 /* the NCP pays the agency directly (gets coupons) */
+};
+
+/* One dated amount: a payment, a charge, an adjustment or a disbursement. */
+struct money_row {
+	struct ng_date date;
+	char what[48];              /* source, method, kind or reason code */
+	ng_cents amount;
+};
+
+struct rows {
+	struct money_row *v;
+	size_t n, cap;
+};
+
+/* A period of days, both ends included. */
+struct period {
+	struct ng_date from, to;
+};
+
+/* What a case's documents are made from, for one run date. Reused case to case. */
+struct case_facts {
+	int64_t key;
+	char id[16], county[32];
+	int closed;
+	struct party party[LEDGER_PARTIES];
+	int nparty;
+	struct order order[LEDGER_ORDERS];
+	int norder;
+
+	struct ng_date run;          /* the run date */
+	struct period stmt;          /* the statement's period */
+	ng_cents opening, closing;   /* NCP's balance before and at the end of stmt (negative: credit) */
+	struct rows charges, payments, adjustments;   /* within stmt */
+
+	struct period month;         /* the monthly notice's month */
+	struct rows collected, disbursed;              /* within month */
+
+	struct ng_date due;          /* the coupon's due date */
+	ng_cents past_due;           /* owed before due's month, as of the run date */
+	ng_cents current;            /* support falling due on due */
+};
+
+struct journal_row {
+	char run_date[11];
+	int64_t seq;
+	char doc[16], period[24];
+	int64_t case_key, party_id;
+	char case_id[16], county[32], role[4], lang[8];
+	int pages, sheets;
+	int64_t bytes;
+	char path[256], sha256[65];
+	/* The recipient, from the ledger, for the manifest. */
+	char name[LEDGER_TEXT], addr1[LEDGER_TEXT], addr2[LEDGER_TEXT];
+	char city[64], state[8], zip[16], country[32];
+};
+
+struct ledger;
+
+/* Creates the schema in path (a new or existing file). */
+int ledger_init(const char *path, struct ng_err *err);
+
+/* Opens an existing ledger read-write and checks its schema version. Close with ledger_close. */
+struct ledger *ledger_open(const char *path, struct ng_err *err);
+void ledger_close(struct ledger *L);
+
+int ledger_begin(struct ledger *L, struct ng_err *err);
+int ledger_commit(struct ledger *L, struct ng_err *err);
+void ledger_rollback(struct ledger *L);
+
+/*
+ * Fills keys[0..max) with the case keys after `after`, in order; returns
+ * how many (0 at the end), or -1 on error.
+ */
+int ledger_case_keys(struct ledger *L, int64_t after, int64_t *keys, int max, struct ng_err *err);
+
+/*
+ * Reads and validates case key for a run on the periods in cf (run, stmt,
+ * month, due set by the caller). Returns 0, NG_EDATA with the reason for a
+ * bad case, or another code when the ledger itself fails.
+ */
+int ledger_load_case(struct ledger *L, int64_t key, struct case_facts *cf, struct ng_err *err);
+void case_facts_release(struct case_facts *cf);
+
+/* Run journal. lookup: 1 and the run date that wrote it if journaled, 0 if not. */
+int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, const char *period,
+			  char run_date[11], struct ng_err *err);
+int ledger_journal_add(struct ledger *L, const struct journal_row *r, struct ng_err *err);
+
+/* Calls fn for each journal row of run_date in sequence order. */
+int ledger_journal_each(struct ledger *L, const char *run_date,
+			int (*fn)(const struct journal_row *r, void *arg), void *arg, struct ng_err *err);
+
+int ledger_exception_add(struct ledger *L, const char *run_date, int64_t case_key, int64_t party,
+			 const char *doc, const char *reason, struct ng_err *err);
+int ledger_exceptions_each(struct ledger *L, const char *run_date,
+			   int (*fn)(int64_t case_key, const char *case_id, int64_t party,
+				     const char *doc, const char *reason, void *arg),
+			   void *arg, struct ng_err *err);
+
+int ledger_run_mark(struct ledger *L, const char *run_date, const char *status, const char *now,
+		    struct ng_err *err);
+
+/* PINs at rest: sealed bytes only. get returns 1 if found, 0 if none. */
+int ledger_pin_get(struct ledger *L, int64_t party, char key_id[17], unsigned char *nonce,
+		   size_t nonce_len, unsigned char *sealed, size_t *sealed_len, struct ng_err *err);
+int ledger_pin_put(struct ledger *L, int64_t party, const char *key_id, const unsigned char *nonce,
+		   size_t nonce_len, const unsigned char *sealed, size_t sealed_len,
+		   const char *issued_on, struct ng_err *err);
+int ledger_pin_audit(struct ledger *L, int64_t party, int64_t case_key, const char *at,
+		     const char *event, const char *staff, const char *reason, struct ng_err *err);
+
+/*
+ * Calls fn for each party (in party order) of an open case with an order
+ * recorded in [from, to] and no PIN yet.
+ */
+int ledger_parties_needing_pin(struct ledger *L, struct ng_date from, struct ng_date to,
+			       int (*fn)(int64_t party, int64_t case_key, void *arg), void *arg,
+			       struct ng_err *err);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * output.h - what a run leaves for people: document files written
+ * atomically, and the reports made from the journal (manifest CSV and XLSX
+ * with a totals sheet, exceptions report, run summary).
+ *
+ * Every file is written under a temporary name in its final folder and
+ * renamed into place, so a reader never sees half a file. Reports are made
+ * from the journal, not from memory, so a resumed run reports the same.
+ */
+#ifndef NG_OUTPUT_H
+#define NG_OUTPUT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "ledger.h"
+
+/* mkdir -p, with mode for the folders it makes. */
+int out_mkdirs(const char *path, mode_t mode, struct ng_err *err);
+
+/* Writes buf to path via a temporary file and rename. sync: fsync the file first. */
+int out_write_file(const char *path, const void *buf, size_t len, mode_t mode, int sync,
+		   struct ng_err *err);
+
+/* Flushes every file written so far in the file system holding dir. */
+int out_sync_dir(const char *dir, struct ng_err *err);
+
+/* SHA-256 of buf as 64 lower-case hex digits. */
+void out_sha256(const void *buf, size_t len, char hex[65]);
+
+/* Counts of one document type in one language. */
+struct out_count {
+	char doc[16], lang[8];
+	long pieces, pages, sheets;
+};
+
+/* Totals of a run, by document type and language, as the manifest states them. */
+struct out_totals {
+	struct out_count *v;
+	size_t n, cap;
+	long pieces, pages, sheets, exceptions;
+};
+
+/*
+ * Writes manifest.csv and manifest.xlsx (rows and a Totals sheet) for
+ * run_date into run_dir from the journal, and exceptions.csv. Fills t.
+ */
+int out_reports(struct ledger *L, const char *run_dir, const char *run_date, struct out_totals *t,
+		struct ng_err *err);
+void out_totals_release(struct out_totals *t);
+
+#endif

@@ -1,0 +1,490 @@
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "docs/doc.h"
+#include "fonts.h"
+#include "i18n.h"
+#include "layout.h"
+#include "ledger.h"
+#include "log.h"
+#include "output.h"
+#include "pdf.h"
+#include "pin.h"
+
+#define BATCH_CASES 256
+#define COMMIT_EVERY 256          /* documents per journal transaction (one flush to disk each) */
+
+/* The language codes the agency serves (English and New York's twelve). */
+static const char *const served[] = {
+	"en", "es", "zh", "ru", "yi", "bn", "ko", "ht", "it", "ar", "pl", "fr", "ur", NULL,
+};
+
+struct night {
+	struct config cfg;
+	struct i18n *i18n;
+	struct fonts *fonts;
+	struct layout *layout;
+	struct pdf_writer *pdf;
+	struct ledger *led;
+	struct pin_key key;
+	struct dlist dl;
+	struct doc_ctx doc;
+	struct case_facts cf;
+	char cut_dir[64];
+	char run_dir[PATH_MAX + 16];
+	int lock_fd;
+	struct ng_date date;
+	char iso[11];
+	int64_t seq;
+	long pending, written, resumed;
+	int notice_due, statement_due, coupon_due;
+	struct ng_date pin_from;
+};
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st; (void)flag; (void)ftw;
+	return remove(path);
+}
+
+static void night_release(struct night *n)
+{
+	case_facts_release(&n->cf);
+	dl_release(&n->dl);
+	pdf_free(n->pdf);
+	layout_free(n->layout);
+	fonts_free(n->fonts);
+	i18n_free(n->i18n);
+	ledger_close(n->led);
+	pin_key_wipe(&n->key);
+	if (n->cut_dir[0])
+		nftw(n->cut_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	if (n->lock_fd > 0)
+		close(n->lock_fd);
+}
+
+/* One run per ledger at a time: an advisory lock the kernel drops if the holder dies. */
+static int take_lock(struct night *n, struct ng_err *err)
+{
+	char path[PATH_MAX + 8];
+
+	snprintf(path, sizeof(path), "%s.lock", n->cfg.ledger);
+	n->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (n->lock_fd < 0)
+		return ng_fail(err, NG_EOUTPUT, "cannot create lock file '%s': %s", path, strerror(errno));
+	if (flock(n->lock_fd, LOCK_EX | LOCK_NB) != 0)
+		return ng_fail(err, NG_ELOCKED, "another noticegen run holds '%s'; wait for it to finish",
+			       path);
+	return 0;
+}
+
+/* Everything that can be wrong with the set-up is found here, before any output. */
+static int start(struct night *n, const struct run_opts *o, struct ng_err *err)
+{
+	if (dates_parse(o->date, &n->date))
+		return ng_fail(err, NG_EUSAGE, "--date '%s' is not a date YYYY-MM-DD from 1900 to 2199", o->date);
+	dates_iso(n->iso, n->date);
+	if (config_load(&n->cfg, o->config, err))
+		return -1;
+	n->i18n = i18n_new();
+	if (!n->i18n)
+		return ng_fail(err, NG_EINTERNAL, "out of memory");
+	if (i18n_load_dir(n->i18n, n->cfg.lang, err))
+		return -1;
+	if (pin_key_load(&n->key, n->cfg.pin_key, err))
+		return -1;
+	snprintf(n->cut_dir, sizeof(n->cut_dir), "/tmp/noticegen-fonts-XXXXXX");
+	if (!mkdtemp(n->cut_dir)) {
+		n->cut_dir[0] = '\0';
+		return ng_fail(err, NG_EOUTPUT, "cannot create a folder in /tmp: %s", strerror(errno));
+	}
+	n->fonts = fonts_load(n->cfg.fonts, n->cut_dir, err);
+	if (!n->fonts)
+		return -1;
+	n->layout = layout_load(n->cfg.layouts, n->fonts, err);
+	if (!n->layout)
+		return -1;
+	n->pdf = pdf_new(n->fonts, err);
+	if (!n->pdf)
+		return -1;
+	n->led = ledger_open(n->cfg.ledger, err);
+	if (!n->led)
+		return -1;
+	if (take_lock(n, err))
+		return -1;
+	dl_init(&n->dl, layout_page_w(n->layout), layout_page_h(n->layout));
+	n->doc.cfg = &n->cfg;
+	n->doc.L = n->layout;
+	n->doc.fonts = n->fonts;
+	n->doc.i18n = n->i18n;
+	n->doc.dl = &n->dl;
+	n->doc.run = n->date;
+	snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
+	return out_mkdirs(n->run_dir, 0755, err);
+}
+
+/* The periods every case of the night shares, and which documents are due at all. */
+static void plan_night(struct night *n)
+{
+	struct ng_date first = { n->date.y, n->date.m, 1 };
+	const struct config *c = &n->cfg;
+	struct case_facts *cf = &n->cf;
+
+	cf->run = n->date;
+	cf->month.from = dates_add_months(first, -1);
+	cf->month.to = dates_add_days(first, -1);
+	cf->stmt = cf->month;
+	n->notice_due = n->date.d >= c->cycle_day;
+	n->statement_due = n->notice_due;
+	if (c->statement_freq == FREQ_QUARTERLY) {
+		n->statement_due &= (n->date.m - 1) % 3 == 0;
+		cf->stmt.from = dates_add_months(first, -3);
+	}
+	cf->due = (struct ng_date){ n->date.y, n->date.m, c->coupon_due_day };
+	if (n->date.d > c->coupon_due_day)
+		cf->due = dates_add_months(cf->due, 1);
+	n->coupon_due = dates_to_days(n->date) >= dates_to_days(cf->due) - c->coupon_lead_days;
+	n->pin_from = dates_add_days(n->date, -c->pin_lookback_days);
+}
+
+static int issue_one(int64_t party, int64_t case_key, void *arg)
+{
+	struct night *n = arg;
+	struct ng_err err = { 0 };
+
+	if (pin_issue(n->led, &n->key, party, case_key, n->iso, &err)) {
+		log_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* PINs for the parties of newly recorded orders, in one transaction, before any letter is drawn. */
+static int issue_pins(struct night *n, struct ng_err *err)
+{
+	if (ledger_begin(n->led, err))
+		return -1;
+	if (ledger_parties_needing_pin(n->led, n->pin_from, n->date, issue_one, n, err)) {
+		ledger_rollback(n->led);
+		return ng_fail(err, NG_ELEDGER, "cannot issue PINs: %s", err->msg);
+	}
+	return ledger_commit(n->led, err);
+}
+
+static int exception(struct night *n, const struct party *p, const char *doc, const char *reason,
+		     struct ng_err *err)
+{
+	log_warn("case %s (%s)%s%s%s%s: %s", n->cf.id[0] ? n->cf.id : "?", n->cf.county,
+		 p ? ", " : "", p ? (p->role == ROLE_CP ? "CP" : "NCP") : "", doc ? ", " : "",
+		 doc ? doc : "", reason);
+	return ledger_exception_add(n->led, n->iso, n->cf.key, p ? p->id : 0, doc, reason, err);
+}
+
+/* Letters, digits and hyphens only: case ids and counties become folder names. */
+static void path_part(char *out, size_t cap, const char *s)
+{
+	size_t j = 0;
+
+	for (; *s && j + 1 < cap; s++)
+		if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-')
+			out[j++] = *s;
+	out[j] = '\0';
+}
+
+/* The journal is only told about files already flushed to disk. */
+static int checkpoint(struct night *n, int reopen, struct ng_err *err)
+{
+	if (n->pending && out_sync_dir(n->run_dir, err))
+		return -1;
+	if (ledger_commit(n->led, err))
+		return -1;
+	n->pending = 0;
+	return reopen ? ledger_begin(n->led, err) : 0;
+}
+
+static const char *lang_of(struct night *n, const struct party *p)
+{
+	/* Until a language has a catalog its parties get English only, and the manifest says so. */
+	return i18n_lang(n->i18n, p->lang) ? p->lang : "en";
+}
+
+/* Renders one piece and journals it. NG_EDATA means an exception (recorded); others stop the run. */
+static int piece(struct night *n, enum doc_type type, const struct party *p, const char *period,
+		 struct ng_err *err)
+{
+	const char *doc = doc_names[type];
+	struct journal_row r;
+	struct ng_err why = { 0 };
+	char done[11], pin[6] = "", id[16], county[32], rel[64], path[4400];
+	const unsigned char *buf;
+	size_t len;
+	const char *problem;
+	int found, rc, pages;
+
+	found = ledger_journal_lookup(n->led, doc, p->id, period, done, err);
+	if (found < 0)
+		return -1;
+	if (found && strcmp(done, n->iso))
+		return 0;                         /* sent on an earlier night */
+	if ((problem = doc_address_problem(p)))
+		return exception(n, p, doc, problem, err);
+	n->seq++;
+	if (found) {
+		n->resumed++;
+		return 0;
+	}
+	if (type == DOC_PINLETTER && (rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, &why))) {
+		n->seq--;
+		return exception(n, p, doc, why.msg, err);
+	}
+	n->doc.pin = pin;
+	rc = doc_build(&n->doc, type, &n->cf, p, &why);
+	if (!rc)
+		rc = pdf_render(n->pdf, &n->dl, &(struct pdf_meta){ n->doc.title, n->iso }, &buf, &len, &why);
+	pin_wipe(pin);
+	n->doc.pin = NULL;
+	pages = n->dl.npages;
+	if (type == DOC_PINLETTER)
+		dl_wipe(&n->dl);
+	if (rc) {
+		n->seq--;
+		if (why.code == NG_EDATA)
+			return exception(n, p, doc, why.msg, err);
+		*err = why;
+		return -1;
+	}
+	path_part(id, sizeof(id), n->cf.id);
+	path_part(county, sizeof(county), n->cf.county);
+	snprintf(rel, sizeof(rel), "cases/%s-%s", county, id);
+	snprintf(path, sizeof(path), "%s/%s", n->run_dir, rel);
+	if (out_mkdirs(path, 0755, err))
+		return -1;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.path, sizeof(r.path), "%s/%s-%s-%s.pdf", rel, doc, p->role == ROLE_CP ? "CP" : "NCP", period);
+	snprintf(path, sizeof(path), "%s/%s", n->run_dir, r.path);
+	/* PIN letters are for their recipient alone: owner-only, like the key. */
+	rc = out_write_file(path, buf, len, type == DOC_PINLETTER ? 0600 : 0644, 0, err);
+	out_sha256(buf, len, r.sha256);
+	if (type == DOC_PINLETTER)
+		pdf_wipe(n->pdf);
+	if (rc)
+		return -1;
+	snprintf(r.run_date, sizeof(r.run_date), "%s", n->iso);
+	r.seq = n->seq;
+	snprintf(r.doc, sizeof(r.doc), "%s", doc);
+	snprintf(r.period, sizeof(r.period), "%s", period);
+	r.case_key = n->cf.key;
+	r.party_id = p->id;
+	snprintf(r.lang, sizeof(r.lang), "%s", lang_of(n, p));
+	r.pages = pages;
+	r.sheets = n->cfg.duplex ? (r.pages + 1) / 2 : r.pages;
+	r.bytes = (int64_t)len;
+	if (ledger_journal_add(n->led, &r, err))
+		return -1;
+	n->written++;
+	if (++n->pending >= COMMIT_EVERY)
+		return checkpoint(n, 1, err);
+	return 0;
+}
+
+static const struct party *party_of(const struct case_facts *cf, enum role role)
+{
+	int i;
+
+	for (i = 0; i < cf->nparty; i++)
+		if (cf->party[i].role == role)
+			return &cf->party[i];
+	return NULL;
+}
+
+/* Any order in force at some time in [from, to]. */
+static int order_active(const struct case_facts *cf, struct ng_date from, struct ng_date to, int direct)
+{
+	int i;
+
+	for (i = 0; i < cf->norder; i++) {
+		const struct order *o = &cf->order[i];
+
+		if ((!direct || o->direct) && dates_cmp(o->start, to) <= 0 &&
+		    (o->end.y == 0 || dates_cmp(o->end, from) >= 0))
+			return 1;
+	}
+	return 0;
+}
+
+/* What one case is owed tonight, in the fixed order that makes sequence numbers stable. */
+static int serve_case(struct night *n, int64_t key, struct ng_err *err)
+{
+	struct case_facts *cf = &n->cf;
+	const struct party *cp, *ncp;
+	char month[16], stmt[24], due[11], pinp[16];
+	struct ng_err why = { 0 };
+	int rc, i;
+
+	cf->id[0] = cf->county[0] = '\0';
+	rc = ledger_load_case(n->led, key, cf, &why);
+	if (rc == NG_EDATA)
+		return exception(n, NULL, NULL, why.msg, err);
+	if (rc) {
+		*err = why;
+		return -1;
+	}
+	if (cf->closed)
+		return 0;
+	cp = party_of(cf, ROLE_CP);
+	ncp = party_of(cf, ROLE_NCP);
+	for (i = 0; i < cf->nparty; i++) {
+		int k;
+
+		for (k = 0; served[k] && strcmp(served[k], cf->party[i].lang); k++)
+			;
+		if (!served[k])
+			return exception(n, &cf->party[i], NULL, "unknown language code; expected one of "
+					 "en es zh ru yi bn ko ht it ar pl fr ur", err);
+	}
+	snprintf(month, sizeof(month), "%04d-%02d", cf->month.from.y, cf->month.from.m);
+	if (n->cfg.statement_freq == FREQ_QUARTERLY)
+		snprintf(stmt, sizeof(stmt), "%04d-Q%d", cf->stmt.from.y, (cf->stmt.from.m + 2) / 3);
+	else
+		snprintf(stmt, sizeof(stmt), "%s", month);
+	dates_iso(due, cf->due);
+	if (n->notice_due && order_active(cf, cf->month.from, cf->month.to, 0) &&
+	    piece(n, DOC_NOTICE, cp, month, err))
+		return -1;
+	if (n->statement_due && order_active(cf, cf->stmt.from, cf->stmt.to, 0) &&
+	    (piece(n, DOC_STATEMENT, cp, stmt, err) || piece(n, DOC_STATEMENT, ncp, stmt, err)))
+		return -1;
+	if (n->coupon_due && order_active(cf, cf->due, cf->due, 1) && cf->current + cf->past_due > 0 &&
+	    piece(n, DOC_COUPON, ncp, due, err))
+		return -1;
+	for (i = 0; i < 2; i++) {
+		const struct party *p = i ? ncp : cp;
+
+		if (p->pin_issued.y == 0 || dates_cmp(p->pin_issued, n->pin_from) < 0 ||
+		    dates_cmp(p->pin_issued, n->date) > 0)
+			continue;
+		snprintf(pinp, sizeof(pinp), "pin-%04d%02d%02d", p->pin_issued.y, p->pin_issued.m, p->pin_issued.d);
+		if (piece(n, DOC_PINLETTER, p, pinp, err))
+			return -1;
+	}
+	return 0;
+}
+
+static void progress(const struct night *n, long cases, time_t t0)
+{
+	double s = difftime(time(NULL), t0);
+
+	fprintf(stderr, "\r%ld cases, %ld documents (%.0f/s)   ", cases, n->written,
+		s > 0 ? n->written / s : 0.0);
+}
+
+static int each_case(struct night *n, const struct run_opts *o, struct ng_err *err)
+{
+	int64_t keys[BATCH_CASES], after = 0;
+	long cases = 0;
+	time_t t0 = time(NULL);
+	int got, i;
+
+	if (ledger_begin(n->led, err))
+		return -1;
+	while ((got = ledger_case_keys(n->led, after, keys, BATCH_CASES, err)) > 0) {
+		for (i = 0; i < got; i++)
+			if (serve_case(n, keys[i], err)) {
+				ledger_rollback(n->led);
+				return -1;
+			}
+		after = keys[got - 1];
+		cases += got;
+		if (o->progress)
+			progress(n, cases, t0);
+	}
+	if (o->progress)
+		fputc('\n', stderr);
+	if (got < 0) {
+		ledger_rollback(n->led);
+		return -1;
+	}
+	return checkpoint(n, 0, err);
+}
+
+static void now_iso(char buf[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* summary.json: what the night did, for monitoring. Counts come from the journal. */
+static int write_summary(struct night *n, const struct out_totals *t, double secs, struct ng_err *err)
+{
+	char path[4200], buf[8192];
+	size_t i, len = 0;
+
+#define PUT(...) len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, __VA_ARGS__)
+	PUT("{\n  \"run_date\": \"%s\",\n  \"pieces\": %ld,\n  \"pages\": %ld,\n  \"sheets\": %ld,\n"
+	    "  \"exceptions\": %ld,\n  \"written_now\": %ld,\n  \"resumed\": %ld,\n  \"seconds\": %.3f,\n"
+	    "  \"documents_per_second\": %.1f,\n  \"by_type_and_language\": [",
+	    n->iso, t->pieces, t->pages, t->sheets, t->exceptions, n->written, n->resumed, secs,
+	    secs > 0 ? n->written / secs : 0.0);
+	for (i = 0; i < t->n; i++)
+		PUT("%s\n    {\"doc_type\": \"%s\", \"language\": \"%s\", \"pieces\": %ld, \"pages\": %ld}",
+		    i ? "," : "", t->v[i].doc, t->v[i].lang, t->v[i].pieces, t->v[i].pages);
+	PUT("\n  ]\n}\n");
+#undef PUT
+	if (len >= sizeof(buf))
+		return ng_fail(err, NG_EINTERNAL, "run summary too long");
+	snprintf(path, sizeof(path), "%s/summary.json", n->run_dir);
+	return out_write_file(path, buf, len, 0644, 1, err);
+}
+
+int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *err)
+{
+	struct night *n = calloc(1, sizeof(*n));
+	struct out_totals t = { 0 };
+	struct timespec t0, t1;
+	char now[32];
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (!n)
+		return ng_fail(err, NG_EINTERNAL, "out of memory");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (start(n, o, err))
+		goto cleanup;
+	plan_night(n);
+	now_iso(now);
+	log_info("run %s: ledger %s, output %s", n->iso, n->cfg.ledger, n->run_dir);
+	if (ledger_run_mark(n->led, n->iso, "running", now, err) || issue_pins(n, err) ||
+	    each_case(n, o, err) || out_reports(n->led, n->run_dir, n->iso, &t, err))
+		goto cleanup;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (write_summary(n, &t, res->seconds, err))
+		goto cleanup;
+	now_iso(now);
+	if (ledger_run_mark(n->led, n->iso, t.exceptions ? "done_with_exceptions" : "done", now, err))
+		goto cleanup;
+	res->written = n->written;
+	res->resumed = n->resumed;
+	res->pieces = t.pieces;
+	res->exceptions = t.exceptions;
+	snprintf(res->run_dir, sizeof(res->run_dir), "%s", n->run_dir);
+	ret = 0;
+cleanup:
+	out_totals_release(&t);
+	night_release(n);
+	free(n);
+	return ret ? (err->code ? (int)err->code : -1) : 0;
+}
