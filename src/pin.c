@@ -111,6 +111,12 @@ static size_t bind_to(char *ad, size_t cap, int64_t party, int64_t case_key)
 				(long long)case_key);
 }
 
+void pin_draw(char pin[6])
+{
+	/* randombytes_uniform rejects the biased top of the range: every PIN is equally likely. */
+	snprintf(pin, 6, "%05u", (unsigned)randombytes_uniform(100000));
+}
+
 int pin_issue(struct ledger *L, const struct pin_key *key, int64_t party, int64_t case_key,
 	      const char *today, struct ng_err *err)
 {
@@ -122,7 +128,7 @@ int pin_issue(struct ledger *L, const struct pin_key *key, int64_t party, int64_
 
 	if (sodium_ready(err))
 		return -1;
-	snprintf(pin, sizeof(pin), "%05u", (unsigned)randombytes_uniform(100000));
+	pin_draw(pin);
 	randombytes_buf(nonce, sizeof(nonce));
 	crypto_aead_xchacha20poly1305_ietf_encrypt(sealed, &sealed_len, (const unsigned char *)pin, 5,
 						   (const unsigned char *)ad, adlen, NULL, nonce, key->k);

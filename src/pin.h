@@ -33,6 +33,9 @@ int pin_key_create(const char *path, struct ng_err *err);
 int pin_key_load(struct pin_key *key, const char *path, struct ng_err *err);
 void pin_key_wipe(struct pin_key *key);
 
+/* Draws 5 uniform random decimal digits into pin (NUL-terminated). */
+void pin_draw(char pin[6]);
+
 /* Draws a PIN for party, seals it and stores it; audits the event. Never reveals it. */
 int pin_issue(struct ledger *L, const struct pin_key *key, int64_t party, int64_t case_key,
 	      const char *today, struct ng_err *err);

@@ -54,7 +54,7 @@ static void amount_line(struct doc_ctx *c, const struct box *b, float *y, int fa
 	char amt[32];
 
 	text_line(c->dl, c->fonts, face, b->size, b->min_size, b->x, *y, 280, ALIGN_LEFT, label);
-	text_line(c->dl, c->fonts, face, b->size, b->min_size, b->x + 380, *y, 120, ALIGN_RIGHT,
+	text_line(c->dl, c->fonts, face, b->size, b->min_size, b->x + 500, *y, 120, ALIGN_RIGHT,
 		  doc_money(amt, sizeof(amt), v));
 	*y -= b->leading;
 }
@@ -66,7 +66,7 @@ static void draw_stub(struct doc_ctx *c, ng_cents due_amt, const char *due)
 	const struct box *sc = layout_box(c->L, "coupon", "scanline");
 	int bold = fonts_find(c->fonts, "latin.bold");
 	float cut = layout_page_h(c->L) - layout_num(c->L, "coupon", "cut_y");
-	float y = st->top - st->size, ya;
+	float y = st->top - st->size;
 	char buf[320], amt[32], line[48];
 	int i;
 
@@ -75,7 +75,6 @@ static void draw_stub(struct doc_ctx *c, ng_cents due_amt, const char *due)
 	text_line(c->dl, c->fonts, bold, st->size + 1, st->min_size, st->x, y, st->w, ALIGN_LEFT,
 		  T(c, "coupon.stub_title"));
 	y -= st->leading * 1.4f;
-	ya = y;
 	text_line(c->dl, c->fonts, st->face, st->size, st->min_size, st->x, y, 300, ALIGN_LEFT,
 		  Tf(c, buf, sizeof(buf), "info.case", &(struct i18n_arg){ "case", c->cf->id }, 1));
 	y -= st->leading;
@@ -99,7 +98,7 @@ static void draw_stub(struct doc_ctx *c, ng_cents due_amt, const char *due)
 		y -= st->leading;
 	}
 	/* The payer writes what they enclose here. */
-	text_line(c->dl, c->fonts, am->face, am->size, am->min_size, am->x, ya + st->leading, am->w,
+	text_line(c->dl, c->fonts, am->face, am->size, am->min_size, am->x, am->top + 4, am->w,
 		  ALIGN_LEFT, T(c, "coupon.enclosed"));
 	dl_rect(c->dl, am->x, am->bottom, am->w, am->h, 0, 0.75f, DL_STROKE);
 	text_line(c->dl, c->fonts, am->face, am->size + 3, am->min_size, am->x + 6, am->bottom + am->h / 2 - 4,
