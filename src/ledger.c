@@ -17,7 +17,7 @@ enum stmt_id {
 	Q_SUM_CHARGES, Q_SUM_PAYMENTS, Q_SUM_ADJ,
 	Q_CHARGES, Q_PAYMENTS, Q_ADJ, Q_DISB,
 	Q_J_LOOKUP, Q_J_ADD, Q_J_EACH, Q_X_ADD, Q_X_EACH, Q_RUN_MARK,
-	Q_PIN_GET, Q_PIN_PUT, Q_PIN_AUDIT, Q_NEED_PIN,
+	Q_PIN_GET, Q_PIN_PUT, Q_PIN_AUDIT, Q_NEED_PIN, Q_PIN_LETTERS,
 	Q_COUNT
 };
 
@@ -76,6 +76,9 @@ static const char *const sql[Q_COUNT] = {
 		       " WHERE o.recorded_on >= ?1 AND o.recorded_on <= ?2"
 		       " AND NOT EXISTS (SELECT 1 FROM pins WHERE pins.party_id = p.party_id)"
 		       " ORDER BY p.party_id",
+	[Q_PIN_LETTERS] = "SELECT audit_id, party_id FROM pin_audit"
+			  " WHERE case_key = ?1 AND event IN ('issue', 'reissue', 'replace')"
+			  " AND substr(at, 1, 10) >= ?2 AND substr(at, 1, 10) <= ?3 ORDER BY audit_id",
 };
 
 struct ledger {
@@ -144,6 +147,11 @@ struct ledger *ledger_open(const char *path, struct ng_err *err)
 fail:
 	ledger_close(L);
 	return NULL;
+}
+
+struct sqlite3 *ledger_db(struct ledger *L)
+{
+	return L->db;
 }
 
 void ledger_close(struct ledger *L)
@@ -736,4 +744,24 @@ int ledger_parties_needing_pin(struct ledger *L, struct ng_date from, struct ng_
 		ret = fn(ids[i], ids[i + 1], arg);
 	free(ids);
 	return ret;
+}
+
+int ledger_pin_letters(struct ledger *L, int64_t case_key, struct ng_date from, struct ng_date to,
+		       int64_t *audit, int64_t *party, int max, struct ng_err *err)
+{
+	sqlite3_stmt *s = use(L, Q_PIN_LETTERS);
+	int n = 0, rc;
+
+	sqlite3_bind_int64(s, 1, case_key);
+	bind_date(s, 2, from);
+	bind_date(s, 3, to);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == max)
+			return ng_fail(err, NG_EDATA, "more than %d PIN letters due on one case", max), -1;
+		audit[n] = sqlite3_column_int64(s, 0);
+		party[n++] = sqlite3_column_int64(s, 1);
+	}
+	if (rc != SQLITE_DONE)
+		return dbfail(L, "reading the PIN audit", err), -1;
+	return n;
 }

@@ -101,6 +101,12 @@ struct ledger;
 /* Creates the schema in path (a new or existing file). */
 int ledger_init(const char *path, struct ng_err *err);
 
+/*
+ * The connection, for the ledger's own satellite files (ledger_pin.c) only:
+ * all SQL stays in the ledger module.
+ */
+struct sqlite3 *ledger_db(struct ledger *L);
+
 /* Opens an existing ledger read-write and checks its schema version. Close with ledger_close. */
 struct ledger *ledger_open(const char *path, struct ng_err *err);
 void ledger_close(struct ledger *L);
@@ -158,5 +164,13 @@ int ledger_pin_audit(struct ledger *L, int64_t party, int64_t case_key, const ch
 int ledger_parties_needing_pin(struct ledger *L, struct ng_date from, struct ng_date to,
 			       int (*fn)(int64_t party, int64_t case_key, void *arg), void *arg,
 			       struct ng_err *err);
+
+/*
+ * The PIN events of a case that call for a letter (issue, reissue, replace)
+ * dated in [from, to], in audit order: audit ids and parties into the arrays.
+ * Returns how many, or -1.
+ */
+int ledger_pin_letters(struct ledger *L, int64_t case_key, struct ng_date from, struct ng_date to,
+		       int64_t *audit, int64_t *party, int max, struct ng_err *err);
 
 #endif

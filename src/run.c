@@ -89,12 +89,12 @@ static int take_lock(struct night *n, struct ng_err *err)
 }
 
 /* Everything that can be wrong with the set-up is found here, before any output. */
-static int start(struct night *n, const struct run_opts *o, struct ng_err *err)
+static int setup(struct night *n, const char *config, const char *date, struct ng_err *err)
 {
-	if (dates_parse(o->date, &n->date))
-		return ng_fail(err, NG_EUSAGE, "--date '%s' is not a date YYYY-MM-DD from 1900 to 2199", o->date);
+	if (dates_parse(date, &n->date))
+		return ng_fail(err, NG_EUSAGE, "--date '%s' is not a date YYYY-MM-DD from 1900 to 2199", date);
 	dates_iso(n->iso, n->date);
-	if (config_load(&n->cfg, o->config, err))
+	if (config_load(&n->cfg, config, err))
 		return -1;
 	n->i18n = i18n_new();
 	if (!n->i18n)
@@ -120,8 +120,6 @@ static int start(struct night *n, const struct run_opts *o, struct ng_err *err)
 	n->led = ledger_open(n->cfg.ledger, err);
 	if (!n->led)
 		return -1;
-	if (take_lock(n, err))
-		return -1;
 	dl_init(&n->dl, layout_page_w(n->layout), layout_page_h(n->layout));
 	n->doc.cfg = &n->cfg;
 	n->doc.L = n->layout;
@@ -129,6 +127,13 @@ static int start(struct night *n, const struct run_opts *o, struct ng_err *err)
 	n->doc.i18n = n->i18n;
 	n->doc.dl = &n->dl;
 	n->doc.run = n->date;
+	return 0;
+}
+
+static int start(struct night *n, const struct run_opts *o, struct ng_err *err)
+{
+	if (setup(n, o->config, o->date, err) || take_lock(n, err))
+		return -1;
 	snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
 	return out_mkdirs(n->run_dir, 0755, err);
 }
@@ -218,6 +223,31 @@ static const char *lang_of(struct night *n, const struct party *p)
 	return i18n_lang(n->i18n, p->lang) ? p->lang : "en";
 }
 
+/*
+ * Lays out and draws one document. A PIN letter's PIN is opened just for
+ * it and wiped, with the layout's copy, before this returns.
+ */
+static int render(struct night *n, enum doc_type type, const struct party *p,
+		  const unsigned char **buf, size_t *len, int *pages, struct ng_err *err)
+{
+	char pin[6] = "";
+	int rc = 0;
+
+	if (type == DOC_PINLETTER)
+		rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, err);
+	n->doc.pin = pin;
+	if (!rc)
+		rc = doc_build(&n->doc, type, &n->cf, p, err);
+	if (!rc)
+		rc = pdf_render(n->pdf, &n->dl, &(struct pdf_meta){ n->doc.title, n->iso }, buf, len, err);
+	pin_wipe(pin);
+	n->doc.pin = NULL;
+	*pages = n->dl.npages;
+	if (type == DOC_PINLETTER)
+		dl_wipe(&n->dl);
+	return rc;
+}
+
 /* Renders one piece and journals it. NG_EDATA means an exception (recorded); others stop the run. */
 static int piece(struct night *n, enum doc_type type, const struct party *p, const char *period,
 		 struct ng_err *err)
@@ -225,7 +255,7 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	const char *doc = doc_names[type];
 	struct journal_row r;
 	struct ng_err why = { 0 };
-	char done[11], pin[6] = "", id[16], county[32], rel[64], path[4400];
+	char done[11], id[16], county[32], rel[64], path[4400];
 	const unsigned char *buf;
 	size_t len;
 	const char *problem;
@@ -243,19 +273,7 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 		n->resumed++;
 		return 0;
 	}
-	if (type == DOC_PINLETTER && (rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, &why))) {
-		n->seq--;
-		return exception(n, p, doc, why.msg, err);
-	}
-	n->doc.pin = pin;
-	rc = doc_build(&n->doc, type, &n->cf, p, &why);
-	if (!rc)
-		rc = pdf_render(n->pdf, &n->dl, &(struct pdf_meta){ n->doc.title, n->iso }, &buf, &len, &why);
-	pin_wipe(pin);
-	n->doc.pin = NULL;
-	pages = n->dl.npages;
-	if (type == DOC_PINLETTER)
-		dl_wipe(&n->dl);
+	rc = render(n, type, p, &buf, &len, &pages, &why);
 	if (rc) {
 		n->seq--;
 		if (why.code == NG_EDATA)
@@ -327,7 +345,7 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 {
 	struct case_facts *cf = &n->cf;
 	const struct party *cp, *ncp;
-	char month[16], stmt[24], due[11], pinp[16];
+	char month[16], stmt[24], due[11], pinp[32];
 	struct ng_err why = { 0 };
 	int rc, i;
 
@@ -367,17 +385,70 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 	if (n->coupon_due && order_active(cf, cf->due, cf->due, 1) && cf->current + cf->past_due > 0 &&
 	    piece(n, DOC_COUPON, ncp, due, err))
 		return -1;
-	for (i = 0; i < 2; i++) {
-		const struct party *p = i ? ncp : cp;
+	/* A letter for each PIN event in the window: the first issue, and staff reissues or replacements. */
+	{
+		int64_t audit[16], party[16];
+		int k, np = ledger_pin_letters(n->led, key, n->pin_from, n->date, audit, party, 16, err);
 
-		if (p->pin_issued.y == 0 || dates_cmp(p->pin_issued, n->pin_from) < 0 ||
-		    dates_cmp(p->pin_issued, n->date) > 0)
-			continue;
-		snprintf(pinp, sizeof(pinp), "pin-%04d%02d%02d", p->pin_issued.y, p->pin_issued.m, p->pin_issued.d);
-		if (piece(n, DOC_PINLETTER, p, pinp, err))
+		if (np < 0)
 			return -1;
+		for (k = 0; k < np; k++) {
+			const struct party *p = party[k] == cp->id ? cp : party[k] == ncp->id ? ncp : NULL;
+
+			if (!p)
+				continue;
+			snprintf(pinp, sizeof(pinp), "pin-%lld", (long long)audit[k]);
+			if (piece(n, DOC_PINLETTER, p, pinp, err))
+				return -1;
+		}
 	}
 	return 0;
+}
+
+int run_pin_letter_now(const char *config, const char *today, int64_t case_key, int64_t party_id,
+		       int64_t audit_id, char *path, size_t cap, struct ng_err *err)
+{
+	struct night *n = calloc(1, sizeof(*n));
+	const struct party *p = NULL;
+	const unsigned char *buf;
+	char dir[PATH_MAX + 64], id[16], county[32];
+	size_t len;
+	int i, pages, ret = -1;
+
+	if (!n)
+		return ng_fail(err, NG_EINTERNAL, "out of memory");
+	if (setup(n, config, today, err))
+		goto cleanup;
+	plan_night(n);
+	if (ledger_load_case(n->led, case_key, &n->cf, err))
+		goto cleanup;
+	for (i = 0; i < n->cf.nparty; i++)
+		if (n->cf.party[i].id == party_id)
+			p = &n->cf.party[i];
+	if (!p) {
+		ng_fail(err, NG_EUSAGE, "party %lld is not on case %s", (long long)party_id, n->cf.id);
+		goto cleanup;
+	}
+	if (doc_address_problem(p)) {
+		ng_fail(err, NG_EDATA, "case %s: the %s has %s; correct the address first", n->cf.id,
+			p->role == ROLE_CP ? "CP" : "NCP", doc_address_problem(p));
+		goto cleanup;
+	}
+	if (render(n, DOC_PINLETTER, p, &buf, &len, &pages, err))
+		goto cleanup;
+	path_part(id, sizeof(id), n->cf.id);
+	path_part(county, sizeof(county), n->cf.county);
+	snprintf(dir, sizeof(dir), "%s/reissues/%s", n->cfg.output, n->iso);
+	if (out_mkdirs(dir, 0700, err))
+		goto cleanup;
+	snprintf(path, cap, "%s/%s-%s-%s-pin-%lld.pdf", dir, county, id, p->role == ROLE_CP ? "CP" : "NCP",
+		 (long long)audit_id);
+	ret = out_write_file(path, buf, len, 0600, 1, err);
+	pdf_wipe(n->pdf);
+cleanup:
+	night_release(n);
+	free(n);
+	return ret;
 }
 
 static void progress(const struct night *n, long cases, time_t t0)

@@ -13,6 +13,8 @@
 
 #include <limits.h>
 
+#include <stdint.h>
+
 #include "err.h"
 
 struct run_opts {
@@ -36,5 +38,14 @@ struct run_result {
  * Configuration, font and layout errors are found before any output.
  */
 int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *err);
+
+/*
+ * Renders the PIN letter of party (on case_key) at once, for a staff reissue
+ * while the parent waits: into <output>/reissues/<today>/, mode 0600, path
+ * returned in path. audit_id names the reissue in the file name. The letter
+ * is not part of any nightly batch.
+ */
+int run_pin_letter_now(const char *config, const char *today, int64_t case_key, int64_t party_id,
+		       int64_t audit_id, char *path, size_t cap, struct ng_err *err);
 
 #endif
