@@ -118,6 +118,19 @@ int config_load(struct config *cfg, const char *path, struct ng_err *err)
 	    get_text(ini, "agency:tty", cfg->tty, sizeof(cfg->tty), 1, err) ||
 	    ini_bool(ini, "print:duplex", 1, &cfg->duplex, err))
 		goto cleanup;
+	freq = ini_str_or(ini, "pin:reissue", "same");
+	if (strcasecmp(freq, "same") && strcasecmp(freq, "new")) {
+		ng_fail(err, NG_ECONFIG, "%s: key 'pin:reissue' is '%s'; write same (mail the same PIN again) "
+			"or new (replace it)", path, freq);
+		goto cleanup;
+	}
+	cfg->reissue_new_pin = !strcasecmp(freq, "new");
+	if (ini_long(ini, "pin:reissue_limit", 1, 100, 3, 0, &n, err))
+		goto cleanup;
+	cfg->reissue_limit = (int)n;
+	if (ini_long(ini, "pin:reissue_window_days", 1, 3650, 30, 0, &n, err))
+		goto cleanup;
+	cfg->reissue_window_days = (int)n;
 	ret = 0;
 cleanup:
 	ini_free(ini);

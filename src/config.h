@@ -32,6 +32,10 @@ struct config {
 	char remit[CFG_LINES][128];  /* where coupons' payments go */
 	char phone[32], tty[32];
 	int duplex;
+
+	int reissue_new_pin;         /* [pin] reissue = new: a reissue replaces the PIN (default: same) */
+	int reissue_limit;           /* reissues allowed per party in the window */
+	int reissue_window_days;
 };
 
 /* Reads and checks path into cfg. On error err names the file, key and fix. */
