@@ -102,6 +102,15 @@ void dl_text(struct dlist *dl, int face, float size, float x, float y, const cha
 	it->flags = (uint8_t)flags;
 }
 
+void dl_shaped(struct dlist *dl, int face, float size, float x, float y, const char *s, size_t len)
+{
+	size_t before = dl->n;
+
+	dl_text(dl, face, size, x, y, s, len, 0);
+	if (dl->n > before)
+		dl->item[dl->n - 1].kind = DL_SHAPED;
+}
+
 void dl_rect(struct dlist *dl, float x, float y, float w, float h, float gray, float stroke,
 	     unsigned flags)
 {

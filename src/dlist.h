@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum dl_kind { DL_TEXT, DL_RECT, DL_LINE, DL_QR };
+enum dl_kind { DL_TEXT, DL_RECT, DL_LINE, DL_QR, DL_SHAPED };
 
 enum dl_flags {
 	DL_FILL = 1,         /* rect: filled with gray */
@@ -58,6 +58,8 @@ int dl_page(struct dlist *dl);
 
 void dl_text(struct dlist *dl, int face, float size, float x, float y, const char *s, size_t len,
 	     unsigned flags);
+/* Text drawn as shaped glyph outlines (complex scripts), with the text invisible on top. */
+void dl_shaped(struct dlist *dl, int face, float size, float x, float y, const char *s, size_t len);
 void dl_rect(struct dlist *dl, float x, float y, float w, float h, float gray, float stroke,
 	     unsigned flags);
 void dl_line(struct dlist *dl, float x1, float y1, float x2, float y2, float width, unsigned flags);

@@ -4,6 +4,7 @@
 #include FT_FREETYPE_H
 #include FT_ADVANCES_H
 #include <harfbuzz/hb.h>
+#include <harfbuzz/hb-ft.h>
 #include <harfbuzz/hb-subset.h>
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "ini.h"
 #include "utf8.h"
 
@@ -21,6 +23,7 @@
 struct face {
 	struct font_face pub;
 	FT_Face ft;
+	hb_font_t *hb;          /* for shaped scripts */
 	double upem;
 	uint16_t *adv;          /* advance per BMP code point, font units; lazily filled */
 };
@@ -29,6 +32,8 @@ struct fonts {
 	FT_Library ft;
 	int n;
 	struct face face[MAX_FACES];
+	int remap[MAX_FACES];   /* face -> the active script's face for it, or -1 */
+	int rtl;                /* the active script reads right to left */
 };
 
 static const char *const styles[] = { "regular", "bold" };
@@ -69,6 +74,30 @@ bad:
 	return ng_fail(err, NG_ECONFIG,
 		       "%s: key '%s' has a bad range near '%.20s'; write hex ranges like 0020-007E 00A0 "
 		       "(the PDF library serves the Basic Multilingual Plane only)", file, key, p);
+}
+
+/* Adds every character the catalogs written in script use. */
+static void add_catalog(hb_set_t *set, const struct i18n *i18n, const char *script)
+{
+	const struct i18n_lang *l;
+	size_t li, k;
+
+	for (li = 0; i18n && (l = i18n_lang_at(i18n, li)); li++) {
+		const char *v;
+
+		if (strcmp(l->script, script))
+			continue;
+		for (k = 0; (v = i18n_value_at(i18n, l->code, k, NULL)); k++) {
+			const char *p = v, *end = v + strlen(v);
+
+			while (p < end) {
+				uint32_t cp = utf8_next(&p, end);
+
+				if (cp <= 0xFFFF)
+					hb_set_add(set, cp);
+			}
+		}
+	}
 }
 
 /* Writes the subset of src holding the code points in keep to dst. */
@@ -170,7 +199,8 @@ static int add_face(struct fonts *f, const struct ini *ini, const char *script,
 	return 0;
 }
 
-struct fonts *fonts_load(const char *ini_path, const char *cut_dir, struct ng_err *err)
+struct fonts *fonts_load(const char *ini_path, const char *cut_dir, const struct i18n *i18n,
+			 struct ng_err *err)
 {
 	struct fonts *f = calloc(1, sizeof(*f));
 	struct ini *ini = NULL;
@@ -188,9 +218,12 @@ struct fonts *fonts_load(const char *ini_path, const char *cut_dir, struct ng_er
 	ini = ini_load(ini_path, err);
 	if (!ini)
 		goto cleanup;
+	for (i = 0; i < MAX_FACES; i++)
+		f->remap[i] = -1;
 	for (i = 0; i < ini_nsections(ini); i++) {
 		const char *script = ini_section(ini, i), *list;
 		char key[128];
+		int catalog, first = f->n;
 
 		snprintf(key, sizeof(key), "%s:keep", script);
 		if (ini_str(ini, key, &list, err) != 0)
@@ -198,9 +231,21 @@ struct fonts *fonts_load(const char *ini_path, const char *cut_dir, struct ng_er
 		hb_set_clear(keep);
 		if (parse_keep(ini_path, key, list, keep, err) != 0)
 			goto cleanup;
+		snprintf(key, sizeof(key), "%s:catalog", script);
+		if (ini_bool(ini, key, 0, &catalog, err))
+			goto cleanup;
+		if (catalog)
+			add_catalog(keep, i18n, script);
 		for (s = 0; s < 2; s++)
 			if (add_face(f, ini, script, styles[s], cut_dir, keep, err) != 0)
 				goto cleanup;
+		snprintf(key, sizeof(key), "%s:shaping", script);
+		if (!strcmp(ini_str_or(ini, key, "none"), "harfbuzz"))
+			for (s = first; s < f->n; s++) {
+				f->face[s].hb = hb_ft_font_create_referenced(f->face[s].ft);
+				/* Shape in font units: positions scale to any size later. */
+				hb_font_set_scale(f->face[s].hb, (int)f->face[s].upem, (int)f->face[s].upem);
+			}
 	}
 	if (fonts_find(f, "latin.regular") < 0) {
 		ng_fail(err, NG_ECONFIG, "%s: no [latin] regular font; every document needs one",
@@ -226,6 +271,8 @@ void fonts_free(struct fonts *f)
 		return;
 	/* All slots, not just n: a face that failed half-way holds resources too. */
 	for (i = 0; i < MAX_FACES; i++) {
+		if (f->face[i].hb)
+			hb_font_destroy(f->face[i].hb);
 		if (f->face[i].ft)
 			FT_Done_Face(f->face[i].ft);
 		free(f->face[i].adv);
@@ -277,15 +324,118 @@ static unsigned advance(struct face *fc, uint32_t cp)
 	return fc->adv[cp];
 }
 
+/* Latin letters, digits and common punctuation: names, amounts, case numbers. */
+static int latinish(uint32_t cp)
+{
+	return cp < 0x250 || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2000 && cp <= 0x206F);
+}
+
+int fonts_pick(struct fonts *f, int face, uint32_t cp)
+{
+	int alt = f->remap[face];
+
+	/* A name like "Nguyễn" stays in one Latin face inside a Korean letter. */
+	if (alt < 0 || (latinish(cp) && fonts_covers(f, face, cp)) || !fonts_covers(f, alt, cp))
+		return face;
+	return alt;
+}
+
+/* Width of a run shaped with HarfBuzz (conjuncts and reordering change it). */
+static double shaped_width(struct face *fc, const char *s, size_t len, double size)
+{
+	hb_buffer_t *buf = hb_buffer_create();
+	hb_glyph_position_t *pos;
+	unsigned int n, i;
+	long units = 0;
+
+	hb_buffer_add_utf8(buf, s, (int)len, 0, (int)len);
+	hb_buffer_guess_segment_properties(buf);
+	hb_shape(fc->hb, buf, NULL, 0);
+	pos = hb_buffer_get_glyph_positions(buf, &n);
+	for (i = 0; i < n; i++)
+		units += pos[i].x_advance;
+	hb_buffer_destroy(buf);
+	return (double)units * size / fc->upem;
+}
+
 double fonts_width(struct fonts *f, int face, const char *s, size_t len, double size)
 {
-	struct face *fc = &f->face[face];
 	const char *p = s, *end = s + len;
-	unsigned long units = 0;
+	double w = 0;
 
-	while (p < end)
-		units += advance(fc, utf8_next(&p, end));
-	return (double)units * size / fc->upem;
+	/* Run by run, each in the face that draws it. */
+	while (p < end) {
+		const char *start = p, *q = p;
+		uint32_t cp = utf8_next(&q, end);
+		int fc = fonts_pick(f, face, cp);
+		unsigned long units = 0;
+
+		while (p < end) {
+			const char *at = p;
+
+			cp = utf8_next(&p, end);
+			if (fonts_pick(f, face, cp) != fc) {
+				p = at;
+				break;
+			}
+			if (!f->face[fc].hb)
+				units += advance(&f->face[fc], cp);
+		}
+		if (f->face[fc].hb)
+			w += shaped_width(&f->face[fc], start, (size_t)(p - start), size);
+		else
+			w += (double)units * size / f->face[fc].upem;
+	}
+	return w;
+}
+
+void fonts_use(struct fonts *f, const char *script, int rtl)
+{
+	char id[64];
+	int i, reg, bold;
+
+	for (i = 0; i < MAX_FACES; i++)
+		f->remap[i] = -1;
+	f->rtl = rtl;
+	if (!script || !strcmp(script, "latin"))
+		return;
+	snprintf(id, sizeof(id), "%s.regular", script);
+	reg = fonts_find(f, id);
+	snprintf(id, sizeof(id), "%s.bold", script);
+	bold = fonts_find(f, id);
+	if (reg < 0)
+		return;
+	f->remap[fonts_find(f, "latin.regular")] = reg;
+	if (fonts_find(f, "latin.bold") >= 0)
+		f->remap[fonts_find(f, "latin.bold")] = bold >= 0 ? bold : reg;
+}
+
+int fonts_rtl(const struct fonts *f)
+{
+	return f->rtl;
+}
+
+int fonts_has_script(const struct fonts *f, const char *script)
+{
+	char id[64];
+
+	snprintf(id, sizeof(id), "%s.regular", script);
+	return fonts_find(f, id) >= 0;
+}
+
+struct hb_font_t *fonts_hb(const struct fonts *f, int face)
+{
+	return f->face[face].hb;
+}
+
+struct FT_FaceRec_ *fonts_ft(const struct fonts *f, int face)
+{
+	return f->face[face].ft;
+}
+
+double fonts_upem(const struct fonts *f, int face)
+{
+	return f->face[face].upem;
 }
 
 uint32_t fonts_first_missing(struct fonts *f, int face, const char *s, size_t len)

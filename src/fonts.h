@@ -17,6 +17,9 @@
 #include "err.h"
 
 struct fonts;
+struct i18n;
+struct hb_font_t;
+struct FT_FaceRec_;
 
 /* A face's public facts. Owned by struct fonts. */
 struct font_face {
@@ -27,11 +30,14 @@ struct font_face {
 
 /*
  * Reads ini_path, checks every file exists and is TrueType, cuts each face
- * into cut_dir (which must exist and be private to the run). On error
+ * into cut_dir (which must exist and be private to the run) keeping the
+ * configured ranges and, for scripts marked catalog = yes, every character
+ * the catalogs in i18n of that script use (i18n may be NULL). On error
  * returns NULL with err naming the file, the key and the fix (the Debian
  * package to install). Free with fonts_free().
  */
-struct fonts *fonts_load(const char *ini_path, const char *cut_dir, struct ng_err *err);
+struct fonts *fonts_load(const char *ini_path, const char *cut_dir, const struct i18n *i18n,
+			 struct ng_err *err);
 void fonts_free(struct fonts *f);
 
 int fonts_count(const struct fonts *f);
@@ -51,6 +57,23 @@ int fonts_covers(struct fonts *f, int face, uint32_t cp);
  * Spaces and line breaks are always drawable.
  */
 uint32_t fonts_first_missing(struct fonts *f, int face, const char *s, size_t len);
+
+/*
+ * Makes script ("hangul", "arabic"; NULL or "latin" for none) the active
+ * one: text set in a latin face is drawn in the script's face of the same
+ * style wherever that face has the character. rtl: lines read right to left.
+ */
+void fonts_use(struct fonts *f, const char *script, int rtl);
+int fonts_rtl(const struct fonts *f);
+int fonts_has_script(const struct fonts *f, const char *script);
+
+/* The face that draws cp for text set in face, under the active script. */
+int fonts_pick(struct fonts *f, int face, uint32_t cp);
+
+/* For drawing shaped scripts: HarfBuzz font (NULL if the face is not shaped), FreeType face, units per em. */
+struct hb_font_t *fonts_hb(const struct fonts *f, int face);
+struct FT_FaceRec_ *fonts_ft(const struct fonts *f, int face);
+double fonts_upem(const struct fonts *f, int face);
 
 /* Ascender in points for size (the cap-height-ish baseline offset). */
 double fonts_ascent(const struct fonts *f, int face, double size);

@@ -676,6 +676,17 @@ void i18n_month_names(const struct i18n *i, const char *code, const char *out[12
 	}
 }
 
+const char *i18n_value_at(const struct i18n *i, const char *code, size_t idx, const char **key)
+{
+	const struct lang *l = find_lang(i, code);
+
+	if (!l || idx >= l->n)
+		return NULL;
+	if (key)
+		*key = l->ents[idx].key;
+	return l->ents[idx].value;
+}
+
 size_t i18n_fallback_count(const struct i18n *i, const char *code)
 {
 	struct lang *l = find_lang(i, code);

@@ -107,6 +107,13 @@ void i18n_month_names(const struct i18n *i, const char *code, const char *out[12
  * was loaded: how many, and the idx-th in key order (NULL past the end).
  * For the run summary: "ko: 3 keys fell back to English: a, b, c".
  */
+/*
+ * The idx-th value of language code in key order (and its key, if key is
+ * not NULL); NULL past the end. For checks over every string (glyph
+ * coverage, cutting fonts to what the catalogs use).
+ */
+const char *i18n_value_at(const struct i18n *i, const char *code, size_t idx, const char **key);
+
 size_t i18n_fallback_count(const struct i18n *i, const char *code);
 const char *i18n_fallback_key(const struct i18n *i, const char *code, size_t idx);
 

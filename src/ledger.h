@@ -173,4 +173,83 @@ int ledger_parties_needing_pin(struct ledger *L, struct ng_date from, struct ng_
 int ledger_pin_letters(struct ledger *L, int64_t case_key, struct ng_date from, struct ng_date to,
 		       int64_t *audit, int64_t *party, int max, struct ng_err *err);
 
+/* ------------------------------------------------------------------ */
+/* PIN administration (src/ledger_pin.c): the `noticegen pin` commands.  */
+/* ------------------------------------------------------------------ */
+
+/* A case as staff name it: its identifier and county. */
+struct ledger_case {
+	int64_t key;
+	char id[16], county[32];
+	int closed;
+};
+
+/*
+ * Finds the case with identifier case_id (and county, unless NULL),
+ * ignoring letter case. Returns how many cases match (0, 1 or more) with
+ * the first in *c and, when there are several, their counties as "A, B"
+ * in counties (cap bytes); -1 on a ledger error.
+ */
+int ledger_case_find(struct ledger *L, const char *case_id, const char *county, struct ledger_case *c,
+		     char *counties, size_t cap, struct ng_err *err);
+
+/* The parties of case_key with role ("CP" or "NCP"): how many (first id in *party), or -1. */
+int ledger_party_find(struct ledger *L, int64_t case_key, const char *role, int64_t *party,
+		      struct ng_err *err);
+
+/* The date (YYYY-MM-DD) party's PIN was stored: 1 if it has one, 0 if not, -1 on error. */
+int ledger_pin_issued_on(struct ledger *L, int64_t party, char issued_on[11], struct ng_err *err);
+
+/*
+ * Re-seals party's PIN in place (key, nonce, ciphertext), keeping its issue
+ * date. Fails if the party has no PIN row.
+ */
+int ledger_pin_reseal(struct ledger *L, int64_t party, const char *key_id, const unsigned char *nonce,
+		      size_t nonce_len, const unsigned char *sealed, size_t sealed_len,
+		      struct ng_err *err);
+
+/*
+ * Appends an audit row like ledger_pin_audit, but party and case_key 0 are
+ * stored as NULL (a rekey concerns no one party), and the new row's id is
+ * returned in *audit_id (if not NULL): a staff reissue's letter is named by it.
+ */
+int ledger_pin_audit_add(struct ledger *L, int64_t party, int64_t case_key, const char *at,
+			 const char *event, const char *staff, const char *reason, int64_t *audit_id,
+			 struct ng_err *err);
+
+/*
+ * How many reissues and replacements (events reissue, reissue_now, replace,
+ * replace_now) of party's PIN are dated at or after since (a UTC timestamp
+ * YYYY-MM-DDTHH:MM:SSZ). Returns the count, or -1.
+ */
+int ledger_pin_reissues_since(struct ledger *L, int64_t party, const char *since, struct ng_err *err);
+
+/* One row of the PIN audit trail, as `pin history` shows it. Never holds a PIN. */
+struct ledger_pin_event {
+	int64_t audit_id, party;      /* party 0: the event concerns no one party (rekey) */
+	char at[24], event[16], role[8];
+	char staff[128], reason[512];
+};
+
+/*
+ * Calls fn for each audit row of case_key's PINs, and each rekey (which
+ * touched every PIN), in audit order. fn returns non-zero to stop; that
+ * value is returned.
+ */
+int ledger_pin_history(struct ledger *L, int64_t case_key,
+		       int (*fn)(const struct ledger_pin_event *e, void *arg), void *arg,
+		       struct ng_err *err);
+
+/* Where a stored PIN is, and under which key: what a rekey walks. */
+struct ledger_pin_ref {
+	int64_t party, case_key;      /* case_key 0: no such party in the ledger */
+	char key_id[17];
+};
+
+/*
+ * Every stored PIN, in party order, into *refs (you own it: free(3) it).
+ * Returns how many, or -1.
+ */
+long ledger_pin_refs(struct ledger *L, struct ledger_pin_ref **refs, struct ng_err *err);
+
 #endif

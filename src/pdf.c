@@ -1,5 +1,9 @@
 #include "pdf.h"
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_OUTLINE_H
+#include <harfbuzz/hb.h>
 #include <hpdf.h>
 #include <qrencode.h>
 #include <stdio.h>
@@ -14,7 +18,6 @@ struct pdf_writer {
 	const char *font_name[MAX_FACES];   /* libharu's names of the loaded faces */
 	HPDF_Font font[MAX_FACES];          /* this document's font objects, made on first use */
 	HPDF_STATUS error, detail;          /* the last error libharu reported */
-	HPDF_STATUS last_error;             /* the error of the last failed render */
 	unsigned char *buf;
 	size_t cap;
 	HPDF_Page *pages;
@@ -36,7 +39,6 @@ static int harufail(struct pdf_writer *w, const char *what, struct ng_err *err)
 {
 	ng_fail(err, NG_EINTERNAL, "PDF library failed %s (libharu error 0x%04X, detail %u)", what,
 		(unsigned)w->error, (unsigned)w->detail);
-	w->last_error = w->error;
 	w->error = 0;
 	return -1;
 }
@@ -136,6 +138,149 @@ static void draw_qr(HPDF_Page page, const struct dl_item *it, const char *payloa
 	QRcode_free(qr);
 }
 
+/* Where an outline is being drawn: font units to page points. */
+struct pen {
+	HPDF_Page page;
+	double ox, oy, scale;
+	double lx, ly;          /* the current point, font units */
+};
+
+static float px(const struct pen *p, const FT_Vector *v) { return (float)(p->ox + v->x * p->scale); }
+static float py(const struct pen *p, const FT_Vector *v) { return (float)(p->oy + v->y * p->scale); }
+
+static int move_to(const FT_Vector *to, void *u)
+{
+	struct pen *p = u;
+
+	HPDF_Page_MoveTo(p->page, px(p, to), py(p, to));
+	p->lx = to->x;
+	p->ly = to->y;
+	return 0;
+}
+
+static int line_to(const FT_Vector *to, void *u)
+{
+	struct pen *p = u;
+
+	HPDF_Page_LineTo(p->page, px(p, to), py(p, to));
+	p->lx = to->x;
+	p->ly = to->y;
+	return 0;
+}
+
+/* TrueType's quadratic curves, as the cubic Béziers PDF draws. */
+static int conic_to(const FT_Vector *c, const FT_Vector *to, void *u)
+{
+	struct pen *p = u;
+	FT_Vector c1 = { (FT_Pos)(p->lx + 2.0 / 3 * (c->x - p->lx)), (FT_Pos)(p->ly + 2.0 / 3 * (c->y - p->ly)) };
+	FT_Vector c2 = { (FT_Pos)(to->x + 2.0 / 3 * (c->x - to->x)), (FT_Pos)(to->y + 2.0 / 3 * (c->y - to->y)) };
+
+	HPDF_Page_CurveTo(p->page, px(p, &c1), py(p, &c1), px(p, &c2), py(p, &c2), px(p, to), py(p, to));
+	p->lx = to->x;
+	p->ly = to->y;
+	return 0;
+}
+
+static int cubic_to(const FT_Vector *c1, const FT_Vector *c2, const FT_Vector *to, void *u)
+{
+	struct pen *p = u;
+
+	HPDF_Page_CurveTo(p->page, px(p, c1), py(p, c1), px(p, c2), py(p, c2), px(p, to), py(p, to));
+	p->lx = to->x;
+	p->ly = to->y;
+	return 0;
+}
+
+/*
+ * A complex-script run (Bengali): shaped with HarfBuzz, each glyph's outline
+ * filled as a path, since the PDF library can only place characters, not
+ * the conjuncts and reordered vowel signs shaping makes. The text itself
+ * goes on top, invisible, so it can be searched and copied.
+ */
+static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *s)
+{
+	static const FT_Outline_Funcs funcs = { move_to, line_to, conic_to, cubic_to, 0, 0 };
+	hb_font_t *hb = fonts_hb(w->fonts, it->face);
+	FT_Face ft = fonts_ft(w->fonts, it->face);
+	hb_buffer_t *buf = hb_buffer_create();
+	hb_glyph_info_t *info;
+	hb_glyph_position_t *pos;
+	struct pen p = { page, 0, 0, it->size / fonts_upem(w->fonts, it->face), 0, 0 };
+	double pen_x = it->x;
+	unsigned int n, i;
+
+	hb_buffer_add_utf8(buf, s, (int)it->len, 0, (int)it->len);
+	hb_buffer_guess_segment_properties(buf);
+	hb_shape(hb, buf, NULL, 0);
+	info = hb_buffer_get_glyph_infos(buf, &n);
+	pos = hb_buffer_get_glyph_positions(buf, &n);
+	HPDF_Page_SetGrayFill(page, it->gray);
+	for (i = 0; i < n; i++) {
+		p.ox = pen_x + pos[i].x_offset * p.scale;
+		p.oy = it->y + pos[i].y_offset * p.scale;
+		if (FT_Load_Glyph(ft, info[i].codepoint, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) == 0 &&
+		    ft->glyph->format == FT_GLYPH_FORMAT_OUTLINE && ft->glyph->outline.n_contours > 0)
+			FT_Outline_Decompose(&ft->glyph->outline, &funcs, &p);
+		pen_x += pos[i].x_advance * p.scale;
+	}
+	if (HPDF_Page_GetGMode(page) == HPDF_GMODE_PATH_OBJECT)
+		HPDF_Page_Fill(page);
+	hb_buffer_destroy(buf);
+	HPDF_Page_BeginText(page);
+	HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
+	HPDF_Page_SetFontAndSize(page, font_for(w, it->face), it->size);
+	HPDF_Page_TextOut(page, it->x, it->y, s);
+	HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
+	HPDF_Page_EndText(page);
+}
+
+/*
+ * libharu 2.3.0 embeds the glyphs drawn and their first-level components
+ * only: a glyph built from a glyph built from others (accented letters,
+ * Arabic letters with dots, some Han characters) loses parts, silently.
+ * Before saving, flag every component of every used glyph, recursively.
+ */
+static void flag_components(FT_Face ft, HPDF_BYTE *flags, unsigned num, unsigned gid, int depth)
+{
+	FT_Int index, flags_ft, a1, a2;
+	FT_Matrix m;
+	FT_UInt k;
+
+	if (depth > 8 || FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_RECURSE) != 0 ||
+	    ft->glyph->format != FT_GLYPH_FORMAT_COMPOSITE)
+		return;
+	for (k = 0; k < ft->glyph->num_subglyphs; k++) {
+		if (FT_Get_SubGlyph_Info(ft->glyph, k, &index, (FT_UInt *)&flags_ft, &a1, &a2, &m) != 0 ||
+		    index < 0 || (unsigned)index >= num)
+			continue;
+		flags[index] = 1;
+		flag_components(ft, flags, num, (unsigned)index, depth + 1);
+		/* The recursion reloaded the slot: load this glyph again for the next component. */
+		FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_RECURSE);
+	}
+}
+
+static void complete_glyphs(struct pdf_writer *w)
+{
+	int f;
+
+	for (f = 0; f < fonts_count(w->fonts) && f < MAX_FACES; f++) {
+		HPDF_FontAttr fa;
+		HPDF_TTFontDefAttr ta;
+		unsigned g;
+
+		if (!w->font[f])
+			continue;
+		fa = (HPDF_FontAttr)w->font[f]->attr;
+		if (!fa || !fa->fontdef || fa->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+			continue;
+		ta = (HPDF_TTFontDefAttr)fa->fontdef->attr;
+		for (g = 0; g < ta->num_glyphs; g++)
+			if (ta->glyph_tbl.flgs[g])
+				flag_components(fonts_ft(w->fonts, f), ta->glyph_tbl.flgs, ta->num_glyphs, g, 0);
+	}
+}
+
 static void draw_item(struct pdf_writer *w, HPDF_Page page, const struct dlist *dl,
 		      const struct dl_item *it)
 {
@@ -179,6 +324,9 @@ static void draw_item(struct pdf_writer *w, HPDF_Page page, const struct dlist *
 	case DL_QR:
 		draw_qr(page, it, dl_str(dl, it));
 		break;
+	case DL_SHAPED:
+		draw_shaped(w, page, it, dl_str(dl, it));
+		break;
 	}
 }
 
@@ -210,7 +358,7 @@ static int take_bytes(struct pdf_writer *w, struct ng_err *err)
 }
 
 static int render_once(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
-		       int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
+		       const unsigned char **buf, size_t *len, struct ng_err *err)
 {
 	int cur, size;
 	size_t i;
@@ -218,7 +366,6 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 	if (dl->oom)
 		return ng_fail(err, NG_EINTERNAL, "out of memory laying out a document");
 	w->error = 0;
-	w->last_error = 0;
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
 	HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
@@ -252,19 +399,9 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 	for (i = 0; i < dl->n; i++)
 		if (dl->item[i].page < dl->npages)
 			draw_item(w, w->pages[dl->item[i].page], dl, &dl->item[i]);
-	if (pad > 0) {
-		/* Spaces of other widths: a glyph more in the font, nothing seen, a blank when extracted. */
-		static const char *const extra[] = { "", "\u2009", "\u2007", "\u2002", "\u200A" };
-		HPDF_Page p = w->pages[dl->npages - 1];
-
-		HPDF_Page_BeginText(p);
-		HPDF_Page_SetTextRenderingMode(p, HPDF_INVISIBLE);
-		HPDF_Page_SetFontAndSize(p, font_for(w, 0), 1);
-		HPDF_Page_TextOut(p, 1, 1, extra[pad]);
-		HPDF_Page_EndText(p);
-	}
 	if (w->error)
 		return harufail(w, "to draw a page", err);
+	complete_glyphs(w);
 	size = take_bytes(w, err);
 	if (size < 0)
 		return -1;
@@ -273,23 +410,8 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 	return 0;
 }
 
-/*
- * Debian's libharu 2.3.0 fails to save (HPDF_INVALID_OBJECT) about one
- * document in a hundred, depending on which glyphs of the embedded font it
- * uses: take any one text run away and it saves. The same page with one
- * more glyph (an invisible thin space) saves and looks the same. Retrying so
- * keeps the output deterministic: a given document always takes the same
- * path, and tests check every file with qpdf.
- */
 int pdf_render(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
 	       const unsigned char **buf, size_t *len, struct ng_err *err)
 {
-	int pad, rc = -1;
-
-	for (pad = 0; pad < 5; pad++) {
-		rc = render_once(w, dl, meta, pad, buf, len, err);
-		if (rc == 0 || w->last_error != HPDF_INVALID_OBJECT)
-			break;
-	}
-	return rc;
+	return render_once(w, dl, meta, buf, len, err);
 }

@@ -108,7 +108,7 @@ static int setup(struct night *n, const char *config, const char *date, struct n
 		n->cut_dir[0] = '\0';
 		return ng_fail(err, NG_EOUTPUT, "cannot create a folder in /tmp: %s", strerror(errno));
 	}
-	n->fonts = fonts_load(n->cfg.fonts, n->cut_dir, err);
+	n->fonts = fonts_load(n->cfg.fonts, n->cut_dir, n->i18n, err);
 	if (!n->fonts)
 		return -1;
 	n->layout = layout_load(n->cfg.layouts, n->fonts, err);
@@ -217,12 +217,6 @@ static int checkpoint(struct night *n, int reopen, struct ng_err *err)
 	return reopen ? ledger_begin(n->led, err) : 0;
 }
 
-static const char *lang_of(struct night *n, const struct party *p)
-{
-	/* Until a language has a catalog its parties get English only, and the manifest says so. */
-	return i18n_lang(n->i18n, p->lang) ? p->lang : "en";
-}
-
 /*
  * Lays out and draws one document. A PIN letter's PIN is opened just for
  * it and wiped, with the layout's copy, before this returns.
@@ -303,7 +297,8 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	snprintf(r.period, sizeof(r.period), "%s", period);
 	r.case_key = n->cf.key;
 	r.party_id = p->id;
-	snprintf(r.lang, sizeof(r.lang), "%s", lang_of(n, p));
+	/* The language the document is in (beside English): the manifest says what was printed. */
+	snprintf(r.lang, sizeof(r.lang), "%s", doc_language(&n->doc, p));
 	r.pages = pages;
 	r.sheets = n->cfg.duplex ? (r.pages + 1) / 2 : r.pages;
 	r.bytes = (int64_t)len;

@@ -1,12 +1,110 @@
 #include "text.h"
 
+#include <fribidi.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
 
+#define LINE_MAX_CHARS 1024
+
+/*
+ * Yiddish is written with points (komets, pasekh, dagesh...) that the PDF
+ * library cannot place; the alphabetic presentation forms carry them drawn.
+ */
+static const struct { uint32_t base, mark, form; } hebrew_forms[] = {
+	{ 0x05D9, 0x05B4, 0xFB1D }, { 0x05F2, 0x05B7, 0xFB1F }, { 0x05E9, 0x05C1, 0xFB2A },
+	{ 0x05E9, 0x05C2, 0xFB2B }, { 0x05D0, 0x05B7, 0xFB2E }, { 0x05D0, 0x05B8, 0xFB2F },
+	{ 0x05D1, 0x05BC, 0xFB31 }, { 0x05D5, 0x05BC, 0xFB35 }, { 0x05DB, 0x05BC, 0xFB3B },
+	{ 0x05E4, 0x05BC, 0xFB44 }, { 0x05EA, 0x05BC, 0xFB4A }, { 0x05D5, 0x05B9, 0xFB4B },
+	{ 0x05D1, 0x05BF, 0xFB4C }, { 0x05DB, 0x05BF, 0xFB4D }, { 0x05E4, 0x05BF, 0xFB4E },
+	{ 0x05E9, 0x05BC, 0xFB49 },
+};
+
+/*
+ * The visual form of one logical line of right-to-left text: Arabic letters
+ * joined into their presentation forms, Hebrew points composed, the runs
+ * ordered right to left with numbers and Latin left to right (fribidi).
+ * Returns out (NUL-terminated UTF-8) or s itself for left-to-right text.
+ */
+static const char *visual(struct fonts *fonts, const char *s, size_t len, char *out, size_t cap,
+			  size_t *outlen)
+{
+	static FriBidiChar in[LINE_MAX_CHARS], vis[LINE_MAX_CHARS];
+	FriBidiParType base = FRIBIDI_PAR_RTL;
+	const char *p = s, *end = s + len;
+	FriBidiStrIndex n = 0, i, j;
+	size_t k;
+
+	if (!fonts_rtl(fonts)) {
+		*outlen = len;
+		return s;
+	}
+	while (p < end && n < LINE_MAX_CHARS) {
+		uint32_t cp = utf8_next(&p, end);
+
+		for (k = 0; n > 0 && k < sizeof(hebrew_forms) / sizeof(*hebrew_forms); k++)
+			if (in[n - 1] == hebrew_forms[k].base && cp == hebrew_forms[k].mark) {
+				in[n - 1] = hebrew_forms[k].form;
+				cp = 0;
+				break;
+			}
+		if (cp)
+			in[n++] = cp;
+	}
+	if (!fribidi_log2vis(in, n, &base, vis, NULL, NULL, NULL))
+		memcpy(vis, in, (size_t)n * sizeof(*vis));
+	/* fribidi leaves U+FEFF where a lam-alef ligature swallowed a letter. */
+	for (i = j = 0; i < n; i++)
+		if (vis[i] != 0xFEFF)
+			vis[j++] = vis[i];
+	*outlen = fribidi_unicode_to_charset(FRIBIDI_CHAR_SET_UTF8, vis, j, out);
+	(void)cap;
+	return out;
+}
+
+/*
+ * Draws visual text run by run, each run in the face that has its glyphs
+ * (a Korean font for Hangul, the Latin one for a name), shaped scripts as
+ * outlines. Returns the width drawn.
+ */
+static double emit(struct dlist *dl, struct fonts *fonts, int face, float size, float x, float y,
+		   const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+	double w = 0;
+
+	while (p < end) {
+		const char *start = p, *q = p;
+		int fc = fonts_pick(fonts, face, utf8_next(&q, end));
+		double rw;
+
+		while (p < end) {
+			const char *at = p;
+
+			if (fonts_pick(fonts, face, utf8_next(&p, end)) != fc) {
+				p = at;
+				break;
+			}
+		}
+		rw = fonts_width(fonts, fc, start, (size_t)(p - start), size);
+		if (dl) {
+			if (fonts_hb(fonts, fc))
+				dl_shaped(dl, fc, size, x + (float)w, y, start, (size_t)(p - start));
+			else
+				dl_text(dl, fc, size, x + (float)w, y, start, (size_t)(p - start), 0);
+		}
+		w += rw;
+	}
+	return w;
+}
+
 float text_fit(struct fonts *fonts, int face, float size, float min_size, float w, const char *s)
 {
-	double at_one = fonts_width(fonts, face, s, strlen(s), 1.0);
+	char vbuf[LINE_MAX_CHARS * 4 + 4];
+	size_t vlen;
+	const char *v = visual(fonts, s, strlen(s), vbuf, sizeof(vbuf), &vlen);
+	double at_one = fonts_width(fonts, face, v, vlen, 1.0);
 	float sz;
 
 	for (sz = size; sz >= min_size - 0.001f; sz -= 0.5f)
@@ -19,17 +117,22 @@ float text_line(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 		float x, float y, float w, enum text_align align, const char *s)
 {
 	float sz = text_fit(fonts, face, size, min_size, w, s);
-	size_t len = strlen(s);
+	char vbuf[LINE_MAX_CHARS * 4 + 4];
+	size_t len;
+	const char *v = visual(fonts, s, strlen(s), vbuf, sizeof(vbuf), &len);
 	double tw;
 
 	if (sz == 0)
 		return 0;
-	tw = fonts_width(fonts, face, s, len, sz);
-	if (align == ALIGN_RIGHT)
+	tw = fonts_width(fonts, face, v, len, sz);
+	/* Right-to-left text hangs from the right edge of its box. */
+	if (align == ALIGN_LEFT && fonts_rtl(fonts))
+		x += w - (float)tw;
+	else if (align == ALIGN_RIGHT)
 		x -= (float)tw;
 	else if (align == ALIGN_CENTER)
 		x += (float)((w - tw) / 2);
-	dl_text(dl, face, sz, x, y, s, len, 0);
+	emit(dl, fonts, face, sz, x, y, v, len);
 	return sz;
 }
 
@@ -79,8 +182,16 @@ static int wrap(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 	while (len > 0) {
 		size_t n = next_line(fonts, face, size, w, s, len, &skip);
 
-		if (dl)
-			dl_text(dl, face, size, x, y - lines * leading, s, n, 0);
+		if (dl) {
+			char vbuf[LINE_MAX_CHARS * 4 + 4];
+			size_t vlen;
+			const char *v = visual(fonts, s, n, vbuf, sizeof(vbuf), &vlen);
+			float lx = x;
+
+			if (fonts_rtl(fonts))
+				lx += w - (float)fonts_width(fonts, face, v, vlen, size);
+			emit(dl, fonts, face, size, lx, y - lines * leading, v, vlen);
+		}
 		lines++;
 		s += n + skip;
 		len -= n + skip;

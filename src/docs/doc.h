@@ -79,8 +79,11 @@ int doc_frame(struct doc_ctx *c, float *y, struct ng_err *err);
 /* Starts another page with a short heading; returns its first baseline. */
 float doc_next_page(struct doc_ctx *c);
 
-/* Adds "page x of y" footers to every page; call last. */
-void doc_footers(struct doc_ctx *c);
+/* Adds "page x of y" footers to pages [from, to), in the current language. */
+void doc_footers(struct doc_ctx *c, int from, int to);
+
+/* The language of the document's second part for to: its own, or "en" (English only). */
+const char *doc_language(const struct doc_ctx *c, const struct party *to);
 
 /*
  * Makes room for h points below baseline *y: when the page is full, starts

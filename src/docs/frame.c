@@ -185,14 +185,14 @@ float doc_next_page(struct doc_ctx *c)
 	return co->top - co->size;
 }
 
-void doc_footers(struct doc_ctx *c)
+void doc_footers(struct doc_ctx *c, int from, int to)
 {
 	const struct box *f = layout_box(c->L, c->name, "footer");
 	char page[12], pages[12], buf[400];
 	int p, n = c->dl->npages;
 
 	snprintf(pages, sizeof(pages), "%d", n);
-	for (p = 0; p < n; p++) {
+	for (p = from; p < to; p++) {
 		struct i18n_arg a[] = { { "case", c->cf->id }, { "title", c->title },
 					{ "page", page }, { "pages", pages } };
 
@@ -226,25 +226,61 @@ void doc_heading(struct doc_ctx *c, const struct box *b, float *y, const char *s
 	*y -= b->leading * 1.2f;
 }
 
+/* Sets the language of what is drawn next: its strings, its script's fonts, its direction. */
+static void use_language(struct doc_ctx *c, const char *lang, enum doc_type type)
+{
+	static const char *const titles[DOC_TYPES] = {
+		"notice.title", "statement.title", "coupon.title", "pin.title",
+	};
+	const struct i18n_lang *l = i18n_lang(c->i18n, lang);
+
+	c->lang = lang;
+	fonts_use(c->fonts, l ? l->script : NULL, l ? l->rtl : 0);
+	snprintf(c->title, sizeof(c->title), "%s", T(c, titles[type]));
+}
+
+const char *doc_language(const struct doc_ctx *c, const struct party *to)
+{
+	const struct i18n_lang *l = i18n_lang(c->i18n, to->lang);
+
+	/* A language gets its part only when its catalog and its script's font are there. */
+	if (!l || !strcmp(to->lang, "en") ||
+	    (strcmp(l->script, "latin") && strcmp(l->script, "cyrillic") && !fonts_has_script(c->fonts, l->script)))
+		return "en";
+	return to->lang;
+}
+
 int doc_build(struct doc_ctx *c, enum doc_type type, const struct case_facts *cf,
 	      const struct party *to, struct ng_err *err)
 {
 	static int (*const build[DOC_TYPES])(struct doc_ctx *, struct ng_err *) = {
 		doc_notice, doc_statement, doc_coupon, doc_pinletter,
 	};
-	static const char *const titles[DOC_TYPES] = {
-		"notice.title", "statement.title", "coupon.title", "pin.title",
-	};
+	const char *lang = doc_language(c, to);
+	int english_pages, ret = -1;
 
 	dl_reset(c->dl);
 	c->type = type;
 	c->name = doc_names[type];
 	c->cf = cf;
 	c->to = to;
-	c->lang = "en";
-	snprintf(c->title, sizeof(c->title), "%s", T(c, titles[type]));
+	/* English first, then the same document in the recipient's language, as the agency's flyers are. */
+	use_language(c, "en", type);
 	if (build[type](c, err))
-		return -1;
-	doc_footers(c);
-	return 0;
+		goto done;
+	english_pages = c->dl->npages;
+	doc_footers(c, 0, english_pages);
+	if (strcmp(lang, "en")) {
+		use_language(c, lang, type);
+		if (build[type](c, err)) {
+			ng_err_prefix(err, "the %s part", lang);
+			goto done;
+		}
+		doc_footers(c, english_pages, c->dl->npages);
+	}
+	ret = 0;
+done:
+	fonts_use(c->fonts, NULL, 0);
+	c->lang = "en";
+	return ret;
 }
