@@ -85,7 +85,7 @@ static int cmd_run(int argc, char **argv)
 	o.progress = isatty(STDERR_FILENO);
 	if (run_night(&o, &res, &err))
 		return fail(&err);
-	log_info("done: %ld documents in the manifest (%ld written now, %ld from an earlier try), "
+	log_info("done: %ld documents in the manifest (%ld written now, %ld already made by an earlier run of this date), "
 		 "%ld exceptions, %.1f s; see %s", res.pieces, res.written, res.resumed, res.exceptions,
 		 res.seconds, res.run_dir);
 	return res.exceptions ? EXIT_EXCEPTIONS : 0;

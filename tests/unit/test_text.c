@@ -30,7 +30,7 @@ static int setup(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "/tmp/ng-test-text-XXXXXX");
 	assert_non_null(mkdtemp(dir));
-	fonts = fonts_load("fonts/fonts.ini", dir, &err);
+	fonts = fonts_load("fonts/fonts.ini", dir, NULL, &err);
 	if (!fonts)
 		fail_msg("%s", err.msg);
 	layout = layout_load("layouts", fonts, &err);
