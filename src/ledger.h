@@ -244,6 +244,7 @@ int ledger_pin_history(struct ledger *L, int64_t case_key,
 struct ledger_pin_ref {
 	int64_t party, case_key;      /* case_key 0: no such party in the ledger */
 	char key_id[17];
+	char case_id[16], county[32]; /* for messages: "" if unknown */
 };
 
 /*

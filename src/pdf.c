@@ -1,5 +1,7 @@
 #include "pdf.h"
 
+#include "haru_fast.h"
+
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_OUTLINE_H
@@ -53,6 +55,7 @@ struct pdf_writer *pdf_new(struct fonts *fonts, struct ng_err *err)
 		return NULL;
 	}
 	w->fonts = fonts;
+	haru_fast_init();
 	w->pdf = HPDF_New(on_error, w);
 	if (!w->pdf) {
 		ng_fail(err, NG_EINTERNAL, "cannot start the PDF library");
@@ -83,6 +86,7 @@ void pdf_free(struct pdf_writer *w)
 		return;
 	if (w->pdf)
 		HPDF_Free(w->pdf);
+	haru_fast_forget();
 	free(w->buf);
 	free(w->pages);
 	free(w);

@@ -1,0 +1,13 @@
+/*
+ * haru_fast.h - faster drop-in versions of libharu internals (see the .c).
+ */
+#ifndef NG_HARU_FAST_H
+#define NG_HARU_FAST_H
+
+/* Turns them on if the library is the version they match; returns 1 if on. */
+int haru_fast_init(void);
+
+/* Drops what was learnt about fonts: call when the PDF library frees its fonts. */
+void haru_fast_forget(void);
+
+#endif
