@@ -78,7 +78,7 @@ test-asan: deps
 	    NOTICEGEN_BUILD=build-asan unit e2e
 
 bench: all
-	$(Q)sh tests/bench/bench.sh
+	$(Q)bash tests/bench/bench.sh
 
 format:
 	$(Q)clang-format -i src/*.c src/*.h src/docs/*.c src/docs/*.h

@@ -1237,7 +1237,10 @@ static void plan_normal_orders(struct gen *g, struct rng *r, struct plan *pl)
 			pl->ui_to_m = imin(pl->ui_from_m + rng_range(r, 1, 3), last);
 			pl->ui_first_day = month_first(pl->ui_from_m) +
 					   rng_range(r, 0, 6);
+			/* half the weekly benefit, but no more than the order asks */
 			pl->ui_amount = 50 * rng_range(r, 120, 504);
+			if (pl->ui_amount > o->monthly * 12 / 52 / 50 * 50)
+				pl->ui_amount = o->monthly * 12 / 52 / 50 * 50;
 			break;
 		}
 	}
@@ -1255,7 +1258,10 @@ static void plan_quiet(struct gen *g, struct rng *r, struct plan *pl)
 	pl->tax_ok = 1;
 }
 
-/* Kind (b): pays in full, then a direct payment on top of the IWO. */
+/*
+ * Kind (b): pays in full, and once, in the month before A, sends a direct
+ * payment on top that leaves a credit (as when the employer withholds too).
+ */
 static void plan_credit(struct gen *g, struct rng *r, struct plan *pl)
 {
 	order_normal(g, r, &pl->o[0], g->am - rng_range(r, 6, 30), 60);
@@ -1321,7 +1327,7 @@ static void plan_long(struct gen *g, struct rng *r, struct plan *pl)
 	pl->ui_order = -1;
 	pl->ui_from_m = pl->ui_to_m = g->am - 1;
 	pl->ui_first_day = month_first(g->am - 1) + rng_range(r, 0, 6);
-	pl->ui_amount = o->monthly / 8 / 50 * 50;
+	pl->ui_amount = o->monthly / 10 / 50 * 50;
 }
 
 /*
@@ -1355,7 +1361,7 @@ static void plan_closed(struct gen *g, struct rng *r, struct plan *pl)
 	struct order *o = &pl->o[0];
 	int end_m = g->am - rng_range(r, 3, 12);
 
-	order_normal(g, r, o, end_m - rng_range(r, 6, 24), 60);
+	order_normal(g, r, o, rng_range(r, g->am - 30, end_m - 6), 60);
 	order_exact(o);
 	order_end(o, end_m);
 	pl->n_orders = 1;
@@ -1703,8 +1709,8 @@ static void pay_order(struct gen *g, struct rng *r, const struct plan *pl,
 }
 
 /*
- * Tax refund offsets: in spring, now and then, when $500 or more is owed,
- * the refund is intercepted, up to what is owed (non-round amounts).
+ * Tax refund offsets: in spring, now and then, when $500 or more is past
+ * due, the refund is intercepted, up to what is past due (non-round).
  */
 static void pay_tax_offsets(struct gen *g, struct rng *r,
 			    const struct plan *pl)
@@ -1720,7 +1726,11 @@ static void pay_tax_offsets(struct gen *g, struct rng *r,
 		if (m <= first_m || m > g->am || !rng_pct(r, 35))
 			continue;
 		day = month_first(m) + rng_below(r, month_len(m));
+		/* only what is past due: not this month's support, paid later */
 		bal = balance_before(g, pl, day);
+		for (int i = 0; i < g->n_charges; i++)
+			if (month_of(g->charges[i].day) == m)
+				bal -= g->charges[i].amount;
 		if (bal < 50000)
 			continue;
 		amt = rng_range(r, 15000, 300000);
@@ -1961,7 +1971,7 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name)
 	if (a[n] != '\0')
 		return NULL;
 	if (*i + 1 >= argc)
-		die_usage("missing value after", name);
+		die_usage("option needs a value", name);
 	return argv[++*i];
 }
 

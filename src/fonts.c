@@ -22,6 +22,7 @@
 
 struct face {
 	struct font_face pub;
+	int base;               /* a synthetic bold: the regular face it is drawn from; else itself */
 	FT_Face ft;
 	hb_font_t *hb;          /* for shaped scripts */
 	double upem;
@@ -170,9 +171,33 @@ static int add_face(struct fonts *f, const struct ini *ini, const char *script,
 		return 0;
 	if (f->n == MAX_FACES)
 		return ng_fail(err, NG_ECONFIG, "%s: more than %d font faces", ini_path(ini), MAX_FACES);
+	/*
+	 * A synthetic bold is the regular face drawn thicker: one font program
+	 * less in every document, and embedding fonts is most of a document's cost.
+	 */
+	if (!strcmp(src, "synthetic") && f->n > 0 && !strcmp(style, "bold")) {
+		struct face *reg = &f->face[f->n - 1];
+
+		fc = &f->face[f->n];
+		*fc = *reg;
+		snprintf(fc->pub.id, sizeof(fc->pub.id), "%s.%s", script, style);
+		fc->pub.synthetic_bold = 1;
+		fc->base = f->n - 1;
+		fc->ft = NULL;
+		fc->hb = NULL;
+		fc->adv = NULL;
+		if (FT_New_Face(f->ft, fc->pub.cut, 0, &fc->ft) != 0 ||
+		    !(fc->adv = malloc(0x10000 * sizeof(*fc->adv)))) {
+			return ng_fail(err, NG_EINTERNAL, "cannot open '%s' again", fc->pub.cut);
+		}
+		memset(fc->adv, 0xFF, 0x10000 * sizeof(*fc->adv));
+		f->n++;
+		return 0;
+	}
 	snprintf(key, sizeof(key), "%s:package", script);
 	pkg = ini_str_or(ini, key, "the Debian package that ships it");
 	fc = &f->face[f->n];
+	fc->base = f->n;
 	snprintf(fc->pub.id, sizeof(fc->pub.id), "%s.%s", script, style);
 	snprintf(fc->pub.src, sizeof(fc->pub.src), "%s", src);
 	snprintf(fc->pub.cut, sizeof(fc->pub.cut), "%s/%s.%s.ttf", cut_dir, script, style);
@@ -280,6 +305,11 @@ void fonts_free(struct fonts *f)
 	if (f->ft)
 		FT_Done_FreeType(f->ft);
 	free(f);
+}
+
+int fonts_base(const struct fonts *f, int face)
+{
+	return f->face[face].base;
 }
 
 int fonts_count(const struct fonts *f)

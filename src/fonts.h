@@ -26,6 +26,7 @@ struct font_face {
 	char id[48];          /* "latin.regular" */
 	char src[512];        /* the installed font file */
 	char cut[512];        /* the cut copy the PDF embeds */
+	int synthetic_bold;   /* drawn from the regular face, thickened */
 };
 
 /*
@@ -42,6 +43,9 @@ void fonts_free(struct fonts *f);
 
 int fonts_count(const struct fonts *f);
 const struct font_face *fonts_face(const struct fonts *f, int i);
+
+/* The face whose font program draws face (itself, or the regular face of a synthetic bold). */
+int fonts_base(const struct fonts *f, int face);
 
 /* Index of the face "script.style", or -1. */
 int fonts_find(const struct fonts *f, const char *id);

@@ -66,6 +66,10 @@ struct pdf_writer *pdf_new(struct fonts *fonts, struct ng_err *err)
 	for (i = 0; i < fonts_count(fonts) && i < MAX_FACES; i++) {
 		const struct font_face *f = fonts_face(fonts, i);
 
+		if (fonts_base(fonts, i) != i) {
+			w->font_name[i] = w->font_name[fonts_base(fonts, i)];
+			continue;
+		}
 		w->font_name[i] = HPDF_LoadTTFontFromFile(w->pdf, f->cut, HPDF_TRUE);
 		if (!w->font_name[i] || w->error) {
 			ng_fail(err, NG_ECONFIG,
@@ -100,6 +104,7 @@ void pdf_wipe(struct pdf_writer *w)
 
 static HPDF_Font font_for(struct pdf_writer *w, int face)
 {
+	face = fonts_base(w->fonts, face);
 	if (!w->font[face])
 		w->font[face] = HPDF_GetFont(w->pdf, w->font_name[face], "UTF-8");
 	return w->font[face];
@@ -291,17 +296,27 @@ static void draw_item(struct pdf_writer *w, HPDF_Page page, const struct dlist *
 	static const HPDF_UINT16 dash[] = { 3 };
 
 	switch ((enum dl_kind)it->kind) {
-	case DL_TEXT:
+	case DL_TEXT: {
+		int bold = fonts_face(w->fonts, it->face)->synthetic_bold;
+
 		HPDF_Page_SetGrayFill(page, it->gray);
+		if (bold) {
+			/* Stroking the glyphs' outlines as well as filling them thickens them. */
+			HPDF_Page_SetGrayStroke(page, it->gray);
+			HPDF_Page_SetLineWidth(page, it->size * 0.035f);
+		}
 		HPDF_Page_BeginText(page);
 		if (it->flags & DL_INVISIBLE)
 			HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
+		else if (bold)
+			HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE);
 		HPDF_Page_SetFontAndSize(page, font_for(w, it->face), it->size);
 		HPDF_Page_TextOut(page, it->x, it->y, dl_str(dl, it));
-		if (it->flags & DL_INVISIBLE)
+		if ((it->flags & DL_INVISIBLE) || bold)
 			HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
 		HPDF_Page_EndText(page);
 		break;
+	}
 	case DL_RECT:
 		if (it->flags & DL_FILL)
 			HPDF_Page_SetGrayFill(page, it->gray);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +30,22 @@ static const char *const served[] = {
 	"en", "es", "zh", "ru", "yi", "bn", "ko", "ht", "it", "ar", "pl", "fr", "ur", NULL,
 };
 
+/* Where the time goes, for the run summary and the benchmark. */
+enum stage { ST_LEDGER, ST_LAYOUT, ST_PDF, ST_WRITE, ST_HASH, ST_JOURNAL, ST_REPORTS, ST_COUNT };
+static const char *const stage_names[ST_COUNT] = {
+	"ledger", "layout", "pdf", "write", "hash", "journal", "reports",
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 struct night {
+	double stage[ST_COUNT];
 	struct config cfg;
 	struct i18n *i18n;
 	struct fonts *fonts;
@@ -209,10 +225,15 @@ static void path_part(char *out, size_t cap, const char *s)
 /* The journal is only told about files already flushed to disk. */
 static int checkpoint(struct night *n, int reopen, struct ng_err *err)
 {
+	double t = now_s();
+
 	if (n->pending && out_sync_dir(n->run_dir, err))
 		return -1;
+	n->stage[ST_WRITE] += now_s() - t;
+	t = now_s();
 	if (ledger_commit(n->led, err))
 		return -1;
+	n->stage[ST_JOURNAL] += now_s() - t;
 	n->pending = 0;
 	return reopen ? ledger_begin(n->led, err) : 0;
 }
@@ -227,13 +248,18 @@ static int render(struct night *n, enum doc_type type, const struct party *p,
 	char pin[6] = "";
 	int rc = 0;
 
+	double t0 = now_s(), t1;
+
 	if (type == DOC_PINLETTER)
 		rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, err);
 	n->doc.pin = pin;
 	if (!rc)
 		rc = doc_build(&n->doc, type, &n->cf, p, err);
+	t1 = now_s();
+	n->stage[ST_LAYOUT] += t1 - t0;
 	if (!rc)
 		rc = pdf_render(n->pdf, &n->dl, &(struct pdf_meta){ n->doc.title, n->iso }, buf, len, err);
+	n->stage[ST_PDF] += now_s() - t1;
 	pin_wipe(pin);
 	n->doc.pin = NULL;
 	*pages = n->dl.npages;
@@ -253,6 +279,7 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	const unsigned char *buf;
 	size_t len;
 	const char *problem;
+	double t;
 	int found, rc, pages;
 
 	found = ledger_journal_lookup(n->led, doc, p->id, period, done, err);
@@ -285,8 +312,12 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	snprintf(r.path, sizeof(r.path), "%s/%s-%s-%s.pdf", rel, doc, p->role == ROLE_CP ? "CP" : "NCP", period);
 	snprintf(path, sizeof(path), "%s/%s", n->run_dir, r.path);
 	/* PIN letters are for their recipient alone: owner-only, like the key. */
+	t = now_s();
 	rc = out_write_file(path, buf, len, type == DOC_PINLETTER ? 0600 : 0644, 0, err);
+	n->stage[ST_WRITE] += now_s() - t;
+	t = now_s();
 	out_sha256(buf, len, r.sha256);
+	n->stage[ST_HASH] += now_s() - t;
 	if (type == DOC_PINLETTER)
 		pdf_wipe(n->pdf);
 	if (rc)
@@ -302,7 +333,10 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	r.pages = pages;
 	r.sheets = n->cfg.duplex ? (r.pages + 1) / 2 : r.pages;
 	r.bytes = (int64_t)len;
-	if (ledger_journal_add(n->led, &r, err))
+	t = now_s();
+	rc = ledger_journal_add(n->led, &r, err);
+	n->stage[ST_JOURNAL] += now_s() - t;
+	if (rc)
 		return -1;
 	n->written++;
 	if (++n->pending >= COMMIT_EVERY)
@@ -345,7 +379,10 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 	int rc, i;
 
 	cf->id[0] = cf->county[0] = '\0';
+	double t = now_s();
+
 	rc = ledger_load_case(n->led, key, cf, &why);
+	n->stage[ST_LEDGER] += now_s() - t;
 	if (rc == NG_EDATA)
 		return exception(n, NULL, NULL, why.msg, err);
 	if (rc) {
@@ -496,6 +533,7 @@ static void now_iso(char buf[32])
 static int write_summary(struct night *n, const struct out_totals *t, double secs, struct ng_err *err)
 {
 	char path[4200], buf[8192];
+	struct rusage ru;
 	size_t i, len = 0;
 
 #define PUT(...) len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, __VA_ARGS__)
@@ -507,7 +545,13 @@ static int write_summary(struct night *n, const struct out_totals *t, double sec
 	for (i = 0; i < t->n; i++)
 		PUT("%s\n    {\"doc_type\": \"%s\", \"language\": \"%s\", \"pieces\": %ld, \"pages\": %ld}",
 		    i ? "," : "", t->v[i].doc, t->v[i].lang, t->v[i].pieces, t->v[i].pages);
-	PUT("\n  ]\n}\n");
+	PUT("\n  ],\n  \"stage_seconds\": {");
+	for (i = 0; i < ST_COUNT; i++)
+		PUT("%s\"%s\": %.3f", i ? ", " : "", stage_names[i], n->stage[i]);
+	getrusage(RUSAGE_SELF, &ru);
+	PUT("},\n  \"cpu_seconds\": %.3f,\n  \"peak_rss_kib\": %ld\n}\n",
+	    ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6,
+	    ru.ru_maxrss);
 #undef PUT
 	if (len >= sizeof(buf))
 		return ng_fail(err, NG_EINTERNAL, "run summary too long");
@@ -520,6 +564,7 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	struct night *n = calloc(1, sizeof(*n));
 	struct out_totals t = { 0 };
 	struct timespec t0, t1;
+	double t_reports;
 	char now[32];
 	int ret = -1;
 
@@ -533,8 +578,12 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	now_iso(now);
 	log_info("run %s: ledger %s, output %s", n->iso, n->cfg.ledger, n->run_dir);
 	if (ledger_run_mark(n->led, n->iso, "running", now, err) || issue_pins(n, err) ||
-	    each_case(n, o, err) || out_reports(n->led, n->run_dir, n->iso, &t, err))
+	    each_case(n, o, err))
 		goto cleanup;
+	t_reports = now_s();
+	if (out_reports(n->led, n->run_dir, n->iso, &t, err))
+		goto cleanup;
+	n->stage[ST_REPORTS] += now_s() - t_reports;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (write_summary(n, &t, res->seconds, err))

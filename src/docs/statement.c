@@ -169,9 +169,11 @@ int doc_statement(struct doc_ctx *c, struct ng_err *err)
 	ng_cents sums[3], arrears;
 	float y, ys;
 	struct dlist *dl = c->dl;
+	int first_page;
 
 	if (doc_frame(c, &y, err))
 		return -1;
+	first_page = dl->npages;
 	doc_date(c, from, sizeof(from), cf->stmt.from);
 	doc_date(c, to, sizeof(to), cf->stmt.to);
 	{
@@ -189,7 +191,7 @@ int doc_statement(struct doc_ctx *c, struct ng_err *err)
 	{
 		int page = dl->npages;
 
-		dl->npages = 1;
+		dl->npages = first_page;
 		doc_heading(c, body, &ys, T(c, "statement.summary"));
 		summary_line(c, body, &ys, body->face,
 			     Tf(c, buf, sizeof(buf), "statement.opening", &(struct i18n_arg){ "date", from }, 1),

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# make bench: the nightly job on a generated ledger, on a cycle day (all four
+# document types due), run RUNS times; prints medians. N=100000 for the full
+# figure. Not part of make test.
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${NOTICEGEN_BUILD:-$root/build}
+N=${N:-2000}
+RUNS=${RUNS:-3}
+JOBS=${JOBS:-1}
+DATE=2026-11-03
+tmp=$(mktemp -d /tmp/noticegen-bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+"$bin/genledger" --out "$tmp/ledger.db" --cases "$N" --seed 11 --as-of "$DATE" >/dev/null
+"$bin/noticegen" keygen "$tmp/pin.key"
+
+config() {  # $1: output folder
+	sed -e "s|^ledger .*|ledger = $tmp/ledger.db|" -e "s|^output .*|output = $1|" \
+	    -e "s|^layouts .*|layouts = $root/layouts|" -e "s|^fonts .*|fonts = $root/fonts/fonts.ini|" \
+	    -e "s|^lang .*|lang = $root/config/lang|" -e "s|^pin_key .*|pin_key = $tmp/pin.key|" \
+	    "$root/config/noticegen.ini" > "$tmp/config-$2.ini"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "bench: N=$N cases, $RUNS runs, run date $DATE, $(nproc) cores"
+for i in $(seq 0 "$RUNS"); do
+	# Run 0 issues the PINs and warms the caches; it is not counted.
+	sqlite3 "$tmp/ledger.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;"
+	config "$tmp/out$i" "$i"
+	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time$i" \
+		"$bin/noticegen" run --config "$tmp/config-$i.ini" --date "$DATE" --quiet 2>/dev/null || [ $? -eq 1 ]
+	[ "$i" -eq 0 ] && continue
+	read -r wall user sys rss < <(tail -n 1 "$tmp/time$i")
+	s="$tmp/out$i/$DATE/summary.json"
+	docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
+	pages=$(sed -n 's/.*"pages": \([0-9]*\),/\1/p' "$s" | head -1)
+	echo "$docs $pages $wall $user $sys $rss" >> "$tmp/runs"
+	sed -n 's/.*"stage_seconds": {\(.*\)},/\1/p' "$s" >> "$tmp/stages"
+done
+
+docs=$(awk '{print $1}' "$tmp/runs" | head -1)
+pages=$(awk '{print $2}' "$tmp/runs" | head -1)
+wall=$(awk '{print $3}' "$tmp/runs" | median)
+cpu=$(awk '{print $4 + $5}' "$tmp/runs" | median)
+rss=$(awk '{print $6}' "$tmp/runs" | median)
+awk -v d="$docs" -v p="$pages" -v w="$wall" -v c="$cpu" -v r="$rss" 'BEGIN {
+	printf "documents            %d (%d pages)\n", d, p
+	printf "wall seconds         %.2f (median)\n", w
+	printf "documents/s (wall)   %.0f\n", d / w
+	printf "pages/s (wall)       %.0f\n", p / w
+	printf "CPU s per 1,000 docs %.2f\n", c * 1000 / d
+	printf "peak RSS             %.1f MiB\n", r / 1024
+}'
+echo "time share by stage (mean of runs):"
+tr ',' '\n' < "$tmp/stages" | sed 's/[" ]//g' | awk -F: '{ s[$1] += $2; t += $2 } END {
+	for (k in s) printf "  %-10s %5.1f%%\n", k, 100 * s[k] / t }' | sort -k2 -rn
+echo "average bytes per document, by type and language:"
+sqlite3 -separator ' ' "$tmp/ledger.db" "SELECT doc_type, lang, count(*), CAST(avg(bytes) AS INTEGER)
+	FROM journal GROUP BY doc_type, lang ORDER BY doc_type, lang" |
+	awk '{ printf "  %-10s %-3s %7d bytes  (%d docs)\n", $1, $2, $4, $3 }'
