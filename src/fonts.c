@@ -4,7 +4,6 @@
 #include FT_FREETYPE_H
 #include FT_ADVANCES_H
 #include <harfbuzz/hb.h>
-#include <harfbuzz/hb-ft.h>
 #include <harfbuzz/hb-subset.h>
 
 #include <errno.h>
@@ -267,9 +266,17 @@ struct fonts *fonts_load(const char *ini_path, const char *cut_dir, const struct
 		snprintf(key, sizeof(key), "%s:shaping", script);
 		if (!strcmp(ini_str_or(ini, key, "none"), "harfbuzz"))
 			for (s = first; s < f->n; s++) {
-				f->face[s].hb = hb_ft_font_create_referenced(f->face[s].ft);
-				/* Shape in font units: positions scale to any size later. */
-				hb_font_set_scale(f->face[s].hb, (int)f->face[s].upem, (int)f->face[s].upem);
+				/*
+				 * HarfBuzz's own OpenType functions, in font units (its default
+				 * scale): positions scale to any size later. Its FreeType
+				 * functions would give zero advances without a char size.
+				 */
+				hb_blob_t *blob = hb_blob_create_from_file(f->face[s].pub.cut);
+				hb_face_t *face = hb_face_create(blob, 0);
+
+				f->face[s].hb = hb_font_create(face);
+				hb_face_destroy(face);
+				hb_blob_destroy(blob);
 			}
 	}
 	if (fonts_find(f, "latin.regular") < 0) {
