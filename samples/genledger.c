@@ -1385,6 +1385,16 @@ static void plan_parties(struct rng *r, struct plan *pl)
 {
 	int cp_lang = pick_lang(r);
 	int ncp_lang = rng_pct(r, 60) ? cp_lang : pick_lang(r);
+
+	/*
+	 * Cases 12 to 24 speak each language once, so a small demo shows all
+	 * thirteen; the two new orders (cases 9 and 24) get PIN letters in
+	 * Haitian Creole and Korean, the languages of the agency's flyers.
+	 */
+	if (pl->key >= 12 && pl->key < 12 + (int64_t)NELEM(langs))
+		cp_lang = ncp_lang = (int)((pl->key - 12 + 7) % NELEM(langs));
+	if (pl->key == 9)
+		cp_lang = ncp_lang = 7;
 	int cp_county = rng_pct(r, 90) ? pl->county : pick_county(r, -1);
 	int ncp_county = rng_pct(r, 70) ? pl->county : pick_county(r, -1);
 
