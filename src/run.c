@@ -21,6 +21,7 @@
 #include "output.h"
 #include "pdf.h"
 #include "pin.h"
+#include "text.h"
 
 #define BATCH_CASES 256
 #define COMMIT_EVERY 256          /* documents per journal transaction (one flush to disk each) */
@@ -126,6 +127,8 @@ static int setup(struct night *n, const char *config, const char *date, struct n
 	}
 	n->fonts = fonts_load(n->cfg.fonts, n->cut_dir, n->i18n, err);
 	if (!n->fonts)
+		return -1;
+	if (text_check_catalogs(n->fonts, n->i18n, err))
 		return -1;
 	n->layout = layout_load(n->cfg.layouts, n->fonts, err);
 	if (!n->layout)

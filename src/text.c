@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "utf8.h"
 
 #define LINE_MAX_CHARS 1024
@@ -230,5 +231,38 @@ float text_fit_paras(struct fonts *fonts, const struct box *b, int face, const c
 		if (used - gap * leading <= b->h)
 			return sz;
 	}
+	return 0;
+}
+
+int text_check_catalogs(struct fonts *fonts, const struct i18n *i18n, struct ng_err *err)
+{
+	int face = fonts_find(fonts, "latin.regular");
+	const struct i18n_lang *l;
+	size_t li, k;
+
+	for (li = 0; (l = i18n_lang_at(i18n, li)); li++) {
+		const char *v, *key;
+
+		fonts_use(fonts, l->script, l->rtl);
+		for (k = 0; (v = i18n_value_at(i18n, l->code, k, &key)); k++) {
+			char vbuf[LINE_MAX_CHARS * 4 + 4];
+			size_t len;
+			const char *s = visual(fonts, v, strlen(v), vbuf, sizeof(vbuf), &len);
+			const char *p = s, *end = s + len;
+
+			while (p < end) {
+				uint32_t cp = utf8_next(&p, end);
+
+				if (cp == ' ' || cp == '\n' || fonts_covers(fonts, fonts_pick(fonts, face, cp), cp))
+					continue;
+				fonts_use(fonts, NULL, 0);
+				return ng_fail(err, NG_ECONFIG,
+					       "%s: '%s' has U+%04X, which no font of script '%s' draws (it would print "
+					       "as a box); add the character's range to keep = in the fonts file, or "
+					       "a font that has it", l->path, key, (unsigned)cp, l->script);
+			}
+		}
+	}
+	fonts_use(fonts, NULL, 0);
 	return 0;
 }

@@ -47,4 +47,14 @@ int text_para(struct dlist *dl, struct fonts *fonts, const struct box *b, int fa
 float text_fit_paras(struct fonts *fonts, const struct box *b, int face, const char *const *s,
 		     int n, float gap);
 
+struct i18n;
+
+/*
+ * Checks that every string of every catalog can be drawn: each character,
+ * after right-to-left shaping, has a glyph in the font that would draw it.
+ * A string that would print as boxes is a configuration error, found at
+ * start-up rather than on paper.
+ */
+int text_check_catalogs(struct fonts *fonts, const struct i18n *i18n, struct ng_err *err);
+
 #endif
