@@ -206,6 +206,46 @@ static void bind_date(sqlite3_stmt *s, int i, struct ng_date d)
 	sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
 }
 
+long ledger_case_count(struct ledger *L)
+{
+	sqlite3_stmt *s = NULL;
+	long n = 0;
+
+	if (sqlite3_prepare_v2(L->db, "SELECT count(*) FROM cases", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+int ledger_forget_date(struct ledger *L, const char *run_date, struct ng_err *err)
+{
+	static const char *const del[] = {
+		"DELETE FROM journal WHERE run_date = ?1", "DELETE FROM exceptions WHERE run_date = ?1",
+		"DELETE FROM runs WHERE run_date = ?1",
+	};
+	size_t i;
+
+	if (ledger_begin(L, err))
+		return -1;
+	for (i = 0; i < sizeof(del) / sizeof(*del); i++) {
+		sqlite3_stmt *s = NULL;
+		int rc = sqlite3_prepare_v2(L->db, del[i], -1, &s, NULL);
+
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_text(s, 1, run_date, -1, SQLITE_STATIC);
+			rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		}
+		sqlite3_finalize(s);
+		if (rc != SQLITE_OK) {
+			dbfail(L, "forgetting the date for --rerun", err);
+			ledger_rollback(L);
+			return -1;
+		}
+	}
+	return ledger_commit(L, err);
+}
+
 int ledger_case_keys(struct ledger *L, int64_t after, int64_t *keys, int max, struct ng_err *err)
 {
 	sqlite3_stmt *s = use(L, Q_CASE_KEYS);

@@ -115,6 +115,12 @@ int ledger_begin(struct ledger *L, struct ng_err *err);
 int ledger_commit(struct ledger *L, struct ng_err *err);
 void ledger_rollback(struct ledger *L);
 
+/* Number of cases (for a progress line's estimate). */
+long ledger_case_count(struct ledger *L);
+
+/* Forgets what the journal knows of run_date (its documents, exceptions, run row): --rerun. */
+int ledger_forget_date(struct ledger *L, const char *run_date, struct ng_err *err);
+
 /*
  * Fills keys[0..max) with the case keys after `after`, in order; returns
  * how many (0 at the end), or -1 on error.
@@ -216,6 +222,13 @@ int ledger_pin_reseal(struct ledger *L, int64_t party, const char *key_id, const
 int ledger_pin_audit_add(struct ledger *L, int64_t party, int64_t case_key, const char *at,
 			 const char *event, const char *staff, const char *reason, int64_t *audit_id,
 			 struct ng_err *err);
+
+/*
+ * Withdraws audit row audit_id of event (a replacement undone in the same
+ * breath because its letter could not be written: the trail and the
+ * reissue limit count only what happened). Returns 0 or an error.
+ */
+int ledger_pin_audit_withdraw(struct ledger *L, int64_t audit_id, const char *event, struct ng_err *err);
 
 /*
  * How many reissues and replacements (events reissue, reissue_now, replace,

@@ -149,11 +149,36 @@ static int setup(struct night *n, const char *config, const char *date, struct n
 	return 0;
 }
 
+/*
+ * --rerun: the date's folder moves aside to <date>.replaced-N and the
+ * journal forgets the date, so the night is made again from scratch.
+ */
+static int set_aside(struct night *n, struct ng_err *err)
+{
+	char aside[sizeof(n->run_dir) + 32];
+	int i;
+
+	for (i = 1; i < 1000; i++) {
+		snprintf(aside, sizeof(aside), "%s.replaced-%d", n->run_dir, i);
+		if (access(aside, F_OK) != 0)
+			break;
+	}
+	if (access(n->run_dir, F_OK) == 0) {
+		if (rename(n->run_dir, aside) != 0)
+			return ng_fail(err, NG_EOUTPUT, "cannot move '%s' aside to '%s': %s", n->run_dir, aside,
+				       strerror(errno));
+		log_info("rerun: the earlier output of %s is now in %s", n->iso, aside);
+	}
+	return ledger_forget_date(n->led, n->iso, err);
+}
+
 static int start(struct night *n, const struct run_opts *o, struct ng_err *err)
 {
 	if (setup(n, o->config, o->date, err) || take_lock(n, err))
 		return -1;
 	snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
+	if (o->rerun && set_aside(n, err))
+		return -1;
 	return out_mkdirs(n->run_dir, 0755, err);
 }
 
@@ -486,19 +511,22 @@ cleanup:
 	return ret;
 }
 
-static void progress(const struct night *n, long cases, time_t t0)
+/* A progress line for a person watching a terminal: cases done, rate, time left. */
+static void progress(const struct night *n, long cases, long total, double t0)
 {
-	double s = difftime(time(NULL), t0);
+	double s = now_s() - t0, eta = cases > 0 && total > cases ? s * (total - cases) / cases : 0;
+	int width = 30, done = total > 0 ? (int)(width * cases / total) : width;
 
-	fprintf(stderr, "\r%ld cases, %ld documents (%.0f/s)   ", cases, n->written,
-		s > 0 ? n->written / s : 0.0);
+	fprintf(stderr, "\r[%.*s%*s] %ld/%ld cases, %ld documents, %.0f/s, %d:%02d left ",
+		done, "##############################", width - done, "", cases, total, n->written,
+		s > 0 ? n->written / s : 0.0, (int)eta / 60, (int)eta % 60);
 }
 
 static int each_case(struct night *n, const struct run_opts *o, struct ng_err *err)
 {
 	int64_t keys[BATCH_CASES], after = 0;
-	long cases = 0;
-	time_t t0 = time(NULL);
+	long cases = 0, total = o->progress ? ledger_case_count(n->led) : 0;
+	double t0 = now_s();
 	int got, i;
 
 	if (ledger_begin(n->led, err))
@@ -512,7 +540,7 @@ static int each_case(struct night *n, const struct run_opts *o, struct ng_err *e
 		after = keys[got - 1];
 		cases += got;
 		if (o->progress)
-			progress(n, cases, t0);
+			progress(n, cases, total, t0);
 	}
 	if (o->progress)
 		fputc('\n', stderr);

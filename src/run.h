@@ -21,6 +21,7 @@ struct run_opts {
 	const char *config;
 	const char *date;        /* YYYY-MM-DD */
 	int progress;            /* show a progress line (stderr is a terminal) */
+	int rerun;               /* make the date again from scratch, keeping the earlier output aside */
 };
 
 struct run_result {
