@@ -6,8 +6,8 @@ CC      ?= gcc
 PKGS    := libqrencode sqlite3 xlsxwriter libsodium harfbuzz harfbuzz-subset freetype2 fribidi zlib
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wwrite-strings -Wformat=2 -Wvla -fno-common
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+OPT     ?= -O2 -g
+CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  += -lhpdf -liniparser $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 BUILD   ?= build
 
@@ -24,7 +24,7 @@ BIN     := $(BUILD)/noticegen
 GEN     := $(BUILD)/genledger
 UNIT    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all test unit e2e test-asan demo bench deps clean format
+.PHONY: all test unit e2e test-asan demo bench deps clean format fuzz
 all: $(BIN) $(GEN)
 
 deps:
@@ -73,9 +73,11 @@ test: deps
 
 # The whole suite again under AddressSanitizer and UBSan, in its own build dir.
 test-asan: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build-asan \
-	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	    NOTICEGEN_BUILD=build-asan unit e2e
+	$(Q)NOTICEGEN_BUILD=build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    $(MAKE) --no-print-directory BUILD=build-asan \
+	    OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    all unit e2e
 
 bench: all
 	$(Q)bash tests/bench/bench.sh
@@ -84,6 +86,21 @@ format:
 	$(Q)clang-format -i src/*.c src/*.h src/docs/*.c src/docs/*.h
 
 clean:
-	rm -rf build build-asan out
+	rm -rf build build-asan build-fuzz out
 
 -include $(OBJ:.o=.d)
+
+# Fuzzing (libFuzzer, clang): each parser of outside input for FUZZ_SECONDS,
+# starting from the corpus under tests/fuzz/corpus/. New findings stay in build-fuzz/.
+FUZZ_SECONDS ?= 20
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -std=c11 -D_GNU_SOURCE -Isrc
+fuzz: deps
+	$(Q)mkdir -p build-fuzz/catalog build-fuzz/config
+	$(Q)clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_catalog tests/fuzz/fuzz_catalog.c src/i18n.c src/err.c
+	$(Q)clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_config tests/fuzz/fuzz_config.c src/config.c src/ini.c src/err.c -liniparser
+	$(Q)for t in catalog config; do \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=0 \
+	        build-fuzz/$$t tests/fuzz/corpus/$$t 2>build-fuzz/$$t.log || { tail -40 build-fuzz/$$t.log; exit 1; }; \
+	    tail -1 build-fuzz/$$t.log; \
+	done

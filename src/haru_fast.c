@@ -74,52 +74,14 @@ static HPDF_UINT16 lookup(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 	return (HPDF_UINT16)(cm->glyph_id_array[idx] + cm->id_delta[i]);
 }
 
-/*
- * Every document asks for all 65,536 code points of each font it uses, and
- * font definitions live as long as the writer: keep each font's answers.
- */
-#define CACHED_FONTS 32
-
-static struct {
-	HPDF_FontDef def;
-	HPDF_UINT16 *gid;
-} cache[CACHED_FONTS];
-
-static HPDF_UINT16 *map_of(HPDF_FontDef fontdef)
-{
-	int i;
-	unsigned u;
-
-	for (i = 0; i < CACHED_FONTS && cache[i].def; i++)
-		if (cache[i].def == fontdef)
-			return cache[i].gid;
-	if (i == CACHED_FONTS || !(cache[i].gid = malloc(0x10000 * sizeof(HPDF_UINT16))))
-		return NULL;
-	for (u = 0; u < 0x10000; u++)
-		cache[i].gid[u] = lookup(fontdef, (HPDF_UINT16)u);
-	cache[i].def = fontdef;
-	return cache[i].gid;
-}
-
-void haru_fast_forget(void)
-{
-	int i;
-
-	for (i = 0; i < CACHED_FONTS; i++) {
-		free(cache[i].gid);
-		cache[i].gid = NULL;
-		cache[i].def = NULL;
-	}
-}
-
 HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 {
-	HPDF_UINT16 *map;
-
-	if (!fast)
-		return plain_glyphid(fontdef, unicode);
-	map = map_of(fontdef);
-	return map ? map[unicode] : lookup(fontdef, unicode);
+	/*
+	 * No cache across calls: libharu makes and frees font definitions as it
+	 * goes, and a cache keyed by their address gave a later font the glyph
+	 * map of an earlier one.
+	 */
+	return fast ? lookup(fontdef, unicode) : plain_glyphid(fontdef, unicode);
 }
 
 HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)

@@ -7,7 +7,4 @@
 /* Turns them on if the library is the version they match; returns 1 if on. */
 int haru_fast_init(void);
 
-/* Drops what was learnt about fonts: call when the PDF library frees its fonts. */
-void haru_fast_forget(void);
-
 #endif

@@ -48,7 +48,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_DISB] = "SELECT disbursed_on, method, amount_cents FROM disbursements"
 		   " WHERE case_key = ?1 AND disbursed_on >= ?2 AND disbursed_on <= ?3"
 		   " ORDER BY disbursed_on, disbursement_id",
-	[Q_J_LOOKUP] = "SELECT run_date FROM journal WHERE doc_type = ?1 AND party_id = ?2 AND period = ?3",
+	[Q_J_LOOKUP] = "SELECT run_date, path, bytes FROM journal WHERE doc_type = ?1 AND party_id = ?2 AND period = ?3",
 	[Q_J_ADD] = "INSERT INTO journal (run_date, seq, doc_type, period, case_key, party_id, lang,"
 		    " pages, sheets, bytes, path, sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
 	[Q_J_EACH] = "SELECT j.run_date, j.seq, j.doc_type, j.period, j.case_key, j.party_id,"
@@ -562,8 +562,10 @@ void case_facts_release(struct case_facts *cf)
 	memset(cf, 0, sizeof(*cf));
 }
 
+static void col_copy(sqlite3_stmt *s, int col, char *out, size_t cap);
+
 int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, const char *period,
-			  char run_date[11], struct ng_err *err)
+			  char run_date[11], char *path, size_t cap, int64_t *bytes, struct ng_err *err)
 {
 	sqlite3_stmt *s = use(L, Q_J_LOOKUP);
 	int rc;
@@ -574,6 +576,8 @@ int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, cons
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		snprintf(run_date, 11, "%s", (const char *)sqlite3_column_text(s, 0));
+		col_copy(s, 1, path, cap);
+		*bytes = sqlite3_column_int64(s, 2);
 		return 1;
 	}
 	if (rc != SQLITE_DONE)

@@ -135,9 +135,12 @@ int ledger_case_keys(struct ledger *L, int64_t after, int64_t *keys, int max, st
 int ledger_load_case(struct ledger *L, int64_t key, struct case_facts *cf, struct ng_err *err);
 void case_facts_release(struct case_facts *cf);
 
-/* Run journal. lookup: 1 and the run date that wrote it if journaled, 0 if not. */
+/*
+ * Run journal. lookup: 1 if journaled, with the run date that wrote it, the
+ * file's path (relative to its run folder) and size; 0 if not; -1 on error.
+ */
 int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, const char *period,
-			  char run_date[11], struct ng_err *err);
+			  char run_date[11], char *path, size_t cap, int64_t *bytes, struct ng_err *err);
 int ledger_journal_add(struct ledger *L, const struct journal_row *r, struct ng_err *err);
 
 /* Calls fn for each journal row of run_date in sequence order. */

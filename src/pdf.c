@@ -90,7 +90,6 @@ void pdf_free(struct pdf_writer *w)
 		return;
 	if (w->pdf)
 		HPDF_Free(w->pdf);
-	haru_fast_forget();
 	free(w->buf);
 	free(w->pages);
 	free(w);

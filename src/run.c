@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -303,14 +304,16 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	const char *doc = doc_names[type];
 	struct journal_row r;
 	struct ng_err why = { 0 };
-	char done[11], id[16], county[32], rel[64], path[4400];
+	char done[11], id[16], county[32], rel[64], path[4400], jpath[256];
 	const unsigned char *buf;
 	size_t len;
 	const char *problem;
+	int64_t jbytes = 0;
+	struct stat st;
 	double t;
 	int found, rc, pages;
 
-	found = ledger_journal_lookup(n->led, doc, p->id, period, done, err);
+	found = ledger_journal_lookup(n->led, doc, p->id, period, done, jpath, sizeof(jpath), &jbytes, err);
 	if (found < 0)
 		return -1;
 	if (found && strcmp(done, n->iso))
@@ -319,8 +322,13 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 		return exception(n, p, doc, problem, err);
 	n->seq++;
 	if (found) {
-		n->resumed++;
-		return 0;
+		/* Made by an earlier try of this date: trust it only if it is still there, whole. */
+		snprintf(path, sizeof(path), "%s/%s", n->run_dir, jpath);
+		if (stat(path, &st) == 0 && st.st_size == jbytes) {
+			n->resumed++;
+			return 0;
+		}
+		log_warn("%s is journaled but missing or cut short; writing it again", path);
 	}
 	rc = render(n, type, p, &buf, &len, &pages, &why);
 	if (rc) {
@@ -361,6 +369,14 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	r.pages = pages;
 	r.sheets = n->cfg.duplex ? (r.pages + 1) / 2 : r.pages;
 	r.bytes = (int64_t)len;
+	if (found) {
+		/* Rendering is deterministic: the same bytes the journal recorded, unless the ledger changed. */
+		if (strcmp(r.path, jpath) || (int64_t)len != jbytes)
+			log_warn("%s differs from what the journal recorded: did the ledger change since? "
+				 "Use --rerun to make the date again", path);
+		n->written++;
+		return 0;
+	}
 	t = now_s();
 	rc = ledger_journal_add(n->led, &r, err);
 	n->stage[ST_JOURNAL] += now_s() - t;
