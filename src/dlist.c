@@ -23,6 +23,8 @@ void dl_reset(struct dlist *dl)
 	dl->alen = 0;
 	dl->npages = 0;
 	dl->oom = 0;
+	dl->lost = 0;
+	dl->lost_text[0] = '\0';
 }
 
 void dl_wipe(struct dlist *dl)

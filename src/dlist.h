@@ -42,6 +42,8 @@ struct dlist {
 	char *arena;
 	size_t alen, acap;
 	int oom;             /* an allocation failed; the list is incomplete */
+	int lost;            /* text that fitted nowhere was left out (see lost_text) */
+	char lost_text[80];
 };
 
 void dl_init(struct dlist *dl, float page_w, float page_h);

@@ -416,6 +416,7 @@ static int sum_before(struct ledger *L, enum stmt_id id, int64_t key, struct ng_
 		return dbfail(L, "summing amounts", err);
 	}
 	*out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
 	if (*out > MAX_AMOUNT * 100 || *out < -MAX_AMOUNT * 100)
 		return ng_fail(err, NG_EDATA, "a balance of %lld cents is out of range", (long long)*out);
 	return 0;
@@ -540,6 +541,7 @@ int ledger_load_case(struct ledger *L, int64_t key, struct case_facts *cf, struc
 	if (strcmp(status, "open") && strcmp(status, "closed"))
 		return ng_fail(err, NG_EDATA, "unknown case status '%s' (expected open or closed)", status);
 	cf->closed = !strcmp(status, "closed");
+	sqlite3_reset(s);
 	if ((rc = load_parties(L, cf, err)) || (rc = load_orders(L, cf, err)) ||
 	    (rc = load_rows(L, Q_CHARGES, key, cf->stmt, 0, kinds, "a charge", &cf->charges, err)) ||
 	    (rc = load_rows(L, Q_PAYMENTS, key, cf->stmt, 1, sources, "a payment", &cf->payments, err)) ||
@@ -578,8 +580,11 @@ int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, cons
 		snprintf(run_date, 11, "%s", (const char *)sqlite3_column_text(s, 0));
 		col_copy(s, 1, path, cap);
 		*bytes = sqlite3_column_int64(s, 2);
-		return 1;
 	}
+	/* Reset at once: a statement left open keeps a read lock other processes would wait on. */
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
 	if (rc != SQLITE_DONE)
 		return dbfail(L, "reading the journal", err), -1;
 	return 0;
@@ -717,12 +722,15 @@ int ledger_pin_get(struct ledger *L, int64_t party, char key_id[17], unsigned ch
 		return dbfail(L, "reading a PIN", err), -1;
 	col_copy(s, 0, key_id, 17);
 	if ((size_t)sqlite3_column_bytes(s, 1) != nonce_len ||
-	    (size_t)sqlite3_column_bytes(s, 2) > *sealed_len)
+	    (size_t)sqlite3_column_bytes(s, 2) > *sealed_len) {
+		sqlite3_reset(s);
 		return ng_fail(err, NG_ESECRET, "the stored PIN of party %lld is malformed",
 			       (long long)party), -1;
+	}
 	memcpy(nonce, sqlite3_column_blob(s, 1), nonce_len);
 	*sealed_len = (size_t)sqlite3_column_bytes(s, 2);
 	memcpy(sealed, sqlite3_column_blob(s, 2), *sealed_len);
+	sqlite3_reset(s);
 	return 1;
 }
 

@@ -183,6 +183,22 @@ int ledger_pin_audit_add(struct ledger *L, int64_t party, int64_t case_key, cons
 	return ret;
 }
 
+int ledger_pin_audit_withdraw(struct ledger *L, int64_t audit_id, const char *event, struct ng_err *err)
+{
+	sqlite3_stmt *s = prepare(L, "DELETE FROM pin_audit WHERE audit_id = ?1 AND event = ?2",
+				  "withdrawing a PIN audit row", err);
+	int ret = 0;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, audit_id);
+	sqlite3_bind_text(s, 2, event, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		ret = sqlfail(L, "withdrawing a PIN audit row", err);
+	sqlite3_finalize(s);
+	return ret;
+}
+
 int ledger_pin_reissues_since(struct ledger *L, int64_t party, const char *since, struct ng_err *err)
 {
 	/* Timestamps are all "YYYY-MM-DDTHH:MM:SSZ", so text order is time order. */

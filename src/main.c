@@ -10,6 +10,7 @@
  *   77 key file or PIN error 78 configuration, layout, catalog or font error
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,20 +21,27 @@
 #include "ledger.h"
 #include "log.h"
 #include "pin.h"
+#include "pin_cmd.h"
 #include "run.h"
 
 #define EXIT_EXCEPTIONS 1
 
 static const char usage[] =
-	"usage: noticegen run --config FILE --date YYYY-MM-DD [--quiet | --verbose]\n"
+	"usage: noticegen run --config FILE --date YYYY-MM-DD [--rerun] [--quiet | --verbose]\n"
 	"       noticegen init-db LEDGER\n"
 	"       noticegen keygen KEYFILE\n"
 	"       noticegen lang-report --config FILE\n"
+	"       noticegen pin verify  --config FILE --case CASEID [--county NAME] --party CP|NCP < PIN\n"
+	"       noticegen pin reissue --config FILE --case CASEID [--county NAME] --party CP|NCP\n"
+	"                             --staff ID --reason TEXT [--now] [--new-pin]\n"
+	"       noticegen pin history --config FILE --case CASEID [--county NAME]\n"
+	"       noticegen pin rekey   --config FILE --new-key KEYFILE [--staff ID]\n"
 	"\n"
 	"run          render tonight's notices, statements, coupons and PIN letters\n"
 	"init-db      create the ledger schema in LEDGER\n"
 	"keygen       create a new PIN key file (mode 0600)\n"
-	"lang-report  list, per language, catalog keys missing or not yet reviewed\n";
+	"lang-report  list, per language, catalog keys missing or not yet reviewed\n"
+	"pin          check a PIN, reissue or replace a PIN letter, show a case's PIN audit, change the key\n";
 
 static int exit_code(enum ng_code code)
 {
@@ -62,15 +70,16 @@ static int cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' }, { "date", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },        { "verbose", no_argument, NULL, 'v' },
-		{ NULL, 0, NULL, 0 },
+		{ "rerun", no_argument, NULL, 'r' },        { NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { 0 };
 	struct run_result res;
 	struct ng_err err = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:d:qv", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:qvr", opts, NULL)) != -1) {
 		switch (c) {
+		case 'r': o.rerun = 1; break;
 		case 'c': o.config = optarg; break;
 		case 'd': o.date = optarg; break;
 		case 'q': log_set_level(LOG_WARN); break;
@@ -118,12 +127,17 @@ int main(int argc, char **argv)
 {
 	struct ng_err err = { 0 };
 
+	/* Past a file-size limit, write() should fail with EFBIG and be reported, not kill us. */
+	signal(SIGXFSZ, SIG_IGN);
+
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 64 : 0;
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "pin"))
+		return pin_cmd_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lang-report"))
 		return cmd_lang_report(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "init-db") && argc == 3)

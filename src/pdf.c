@@ -20,6 +20,7 @@ struct pdf_writer {
 	const char *font_name[MAX_FACES];   /* libharu's names of the loaded faces */
 	HPDF_Font font[MAX_FACES];          /* this document's font objects, made on first use */
 	HPDF_STATUS error, detail;          /* the last error libharu reported */
+	HPDF_STATUS last_error;             /* the error that failed the last render */
 	unsigned char *buf;
 	size_t cap;
 	HPDF_Page *pages;
@@ -41,6 +42,7 @@ static int harufail(struct pdf_writer *w, const char *what, struct ng_err *err)
 {
 	ng_fail(err, NG_EINTERNAL, "PDF library failed %s (libharu error 0x%04X, detail %u)", what,
 		(unsigned)w->error, (unsigned)w->detail);
+	w->last_error = w->error;
 	w->error = 0;
 	return -1;
 }
@@ -375,8 +377,53 @@ static int take_bytes(struct pdf_writer *w, struct ng_err *err)
 	return (int)size;
 }
 
+/*
+ * One more glyph, drawn invisible, in every font the document uses: the
+ * pad-th character (a space of some width where the font has one) that the
+ * font covers. Changes the size of each embedded font program.
+ */
+static void pad_fonts(struct pdf_writer *w, HPDF_Page page, int pad)
+{
+	static const uint32_t spaces[] = { 0x2009, 0x2007, 0x2002, 0x200A, 0x3000, 0x00A0 };
+	int f;
+
+	for (f = 0; f < fonts_count(w->fonts) && f < MAX_FACES; f++) {
+		FT_Face ft = fonts_ft(w->fonts, f);
+		FT_ULong cp = 0;
+		FT_UInt gid;
+		char utf8[8];
+		int k = 0, i;
+
+		if (!w->font[f])
+			continue;
+		/* Spaces first (nothing to see, a blank when extracted), then the font's own characters. */
+		for (i = 0; i < (int)(sizeof(spaces) / sizeof(*spaces)) && k < pad; i++)
+			if (FT_Get_Char_Index(ft, spaces[i]) && ++k == pad)
+				cp = spaces[i];
+		for (cp = k == pad ? cp : FT_Get_First_Char(ft, &gid); k < pad && gid; cp = FT_Get_Next_Char(ft, cp, &gid))
+			if (cp > 0x20 && ++k == pad)
+				break;
+		if (cp > 0xFFFF || cp < 0x20)
+			continue;
+		if (cp < 0x80) {
+			utf8[0] = (char)cp, utf8[1] = 0;
+		} else if (cp < 0x800) {
+			utf8[0] = (char)(0xC0 | cp >> 6), utf8[1] = (char)(0x80 | (cp & 0x3F)), utf8[2] = 0;
+		} else {
+			utf8[0] = (char)(0xE0 | cp >> 12), utf8[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			utf8[2] = (char)(0x80 | (cp & 0x3F)), utf8[3] = 0;
+		}
+		HPDF_Page_BeginText(page);
+		HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
+		HPDF_Page_SetFontAndSize(page, w->font[f], 1);
+		HPDF_Page_TextOut(page, 1, 1, utf8);
+		HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
+		HPDF_Page_EndText(page);
+	}
+}
+
 static int render_once(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
-		       const unsigned char **buf, size_t *len, struct ng_err *err)
+		       int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
 {
 	int cur, size;
 	size_t i;
@@ -419,6 +466,8 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 			draw_item(w, w->pages[dl->item[i].page], dl, &dl->item[i]);
 	if (w->error)
 		return harufail(w, "to draw a page", err);
+	if (pad > 0)
+		pad_fonts(w, w->pages[dl->npages - 1], pad);
 	complete_glyphs(w);
 	size = take_bytes(w, err);
 	if (size < 0)
@@ -428,8 +477,24 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 	return 0;
 }
 
+/*
+ * Debian's libharu 2.3.0 fails to save (HPDF_INVALID_OBJECT) a few
+ * documents in a hundred, depending on which glyphs of an embedded font
+ * they use (the size of the font program it writes; take any one text run
+ * away and the document saves). The same document with one more invisible
+ * glyph per font saves and looks the same. Retrying so keeps the output
+ * deterministic: a given document always takes the same path.
+ */
 int pdf_render(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
 	       const unsigned char **buf, size_t *len, struct ng_err *err)
 {
-	return render_once(w, dl, meta, buf, len, err);
+	int pad, rc = -1;
+
+	for (pad = 0; pad < 6; pad++) {
+		w->last_error = 0;
+		rc = render_once(w, dl, meta, pad, buf, len, err);
+		if (rc == 0 || w->last_error != HPDF_INVALID_OBJECT)
+			break;
+	}
+	return rc;
 }

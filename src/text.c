@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <fribidi.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,8 +124,12 @@ float text_line(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 	const char *v = visual(fonts, s, strlen(s), vbuf, sizeof(vbuf), &len);
 	double tw;
 
-	if (sz == 0)
+	if (sz == 0) {
+		/* Never clipped, never silently dropped: the document is refused, naming the text. */
+		if (dl && !dl->lost++)
+			snprintf(dl->lost_text, sizeof(dl->lost_text), "%s", s);
 		return 0;
+	}
 	tw = fonts_width(fonts, face, v, len, sz);
 	/* Right-to-left text hangs from the right edge of its box. */
 	if (align == ALIGN_LEFT && fonts_rtl(fonts))

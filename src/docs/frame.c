@@ -250,6 +250,15 @@ const char *doc_language(const struct doc_ctx *c, const struct party *to)
 	return to->lang;
 }
 
+/* Text that fitted nowhere makes the document an exception rather than print it incomplete. */
+static int lost_text(struct doc_ctx *c, struct ng_err *err)
+{
+	if (!c->dl->lost)
+		return 0;
+	return ng_fail(err, NG_EDATA, "'%s' does not fit its box in layouts/%s.ini even at the smallest "
+		       "size allowed (%d such text)", c->dl->lost_text, c->name, c->dl->lost);
+}
+
 int doc_build(struct doc_ctx *c, enum doc_type type, const struct case_facts *cf,
 	      const struct party *to, struct ng_err *err)
 {
@@ -266,13 +275,13 @@ int doc_build(struct doc_ctx *c, enum doc_type type, const struct case_facts *cf
 	c->to = to;
 	/* English first, then the same document in the recipient's language, as the agency's flyers are. */
 	use_language(c, "en", type);
-	if (build[type](c, err))
+	if (build[type](c, err) || lost_text(c, err))
 		goto done;
 	english_pages = c->dl->npages;
 	doc_footers(c, 0, english_pages);
 	if (strcmp(lang, "en")) {
 		use_language(c, lang, type);
-		if (build[type](c, err)) {
+		if (build[type](c, err) || lost_text(c, err)) {
 			ng_err_prefix(err, "the %s part", lang);
 			goto done;
 		}
