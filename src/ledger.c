@@ -49,14 +49,14 @@ static const char *const sql[Q_COUNT] = {
 		   " WHERE case_key = ?1 AND disbursed_on >= ?2 AND disbursed_on <= ?3"
 		   " ORDER BY disbursed_on, disbursement_id",
 	[Q_J_LOOKUP] = "SELECT run_date, path, bytes FROM journal WHERE doc_type = ?1 AND party_id = ?2 AND period = ?3",
-	[Q_J_ADD] = "INSERT INTO journal (run_date, seq, doc_type, period, case_key, party_id, lang,"
+	[Q_J_ADD] = "INSERT INTO journal (run_date, ord, doc_type, period, case_key, party_id, lang,"
 		    " pages, sheets, bytes, path, sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-	[Q_J_EACH] = "SELECT j.run_date, j.seq, j.doc_type, j.period, j.case_key, j.party_id,"
+	[Q_J_EACH] = "SELECT j.run_date, row_number() OVER (ORDER BY j.ord), j.doc_type, j.period, j.case_key, j.party_id,"
 		     " c.case_id, c.county, p.role, j.lang, j.pages, j.sheets, j.bytes, j.path, j.sha256,"
 		     " p.name, p.addr1, coalesce(p.addr2, ''), p.city, p.state, p.zip, p.country"
 		     " FROM journal j JOIN cases c ON c.case_key = j.case_key"
 		     " JOIN parties p ON p.party_id = j.party_id"
-		     " WHERE j.run_date = ?1 ORDER BY j.seq",
+		     " WHERE j.run_date = ?1 ORDER BY j.ord",
 	[Q_X_ADD] = "INSERT OR IGNORE INTO exceptions (run_date, case_key, party_id, doc_type, reason)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_X_EACH] = "SELECT x.case_key, coalesce(c.case_id, ''), x.party_id, coalesce(x.doc_type, ''),"
@@ -388,9 +388,9 @@ static int load_orders(struct ledger *L, struct case_facts *cf, struct ng_err *e
 			ng_err_prefix(err, "order %lld", (long long)o->id);
 			return NG_EDATA;
 		}
-		if (!strcmp(method, "direct"))
-			o->direct = 1;
-		else if (strcmp(method, "iwo"))
+		/* Every field set on every row: the struct is reused case after case. */
+		o->direct = !strcmp(method, "direct");
+		if (!o->direct && strcmp(method, "iwo"))
 			return ng_fail(err, NG_EDATA, "order %lld has unknown payment method '%s' "
 				       "(expected direct or iwo)", (long long)o->id, method);
 		cf->norder++;
@@ -602,7 +602,7 @@ int ledger_journal_add(struct ledger *L, const struct journal_row *r, struct ng_
 	sqlite3_stmt *s = use(L, Q_J_ADD);
 
 	sqlite3_bind_text(s, 1, r->run_date, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, r->seq);
+	sqlite3_bind_int64(s, 2, r->ord);
 	sqlite3_bind_text(s, 3, r->doc, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, r->period, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, r->case_key);

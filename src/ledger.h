@@ -84,7 +84,8 @@ struct case_facts {
 
 struct journal_row {
 	char run_date[11];
-	int64_t seq;
+	int64_t ord;             /* the document's place in the night's order (written) */
+	int64_t seq;             /* its rank among the date's documents: the manifest's number (read) */
 	char doc[16], period[24];
 	int64_t case_key, party_id;
 	char case_id[16], county[32], role[4], lang[8];

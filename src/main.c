@@ -27,7 +27,7 @@
 #define EXIT_EXCEPTIONS 1
 
 static const char usage[] =
-	"usage: noticegen run --config FILE --date YYYY-MM-DD [--rerun] [--quiet | --verbose]\n"
+	"usage: noticegen run --config FILE --date YYYY-MM-DD [--rerun] [--jobs N] [--quiet | --verbose]\n"
 	"       noticegen init-db LEDGER\n"
 	"       noticegen keygen KEYFILE\n"
 	"       noticegen lang-report --config FILE\n"
@@ -70,16 +70,27 @@ static int cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' }, { "date", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },        { "verbose", no_argument, NULL, 'v' },
-		{ "rerun", no_argument, NULL, 'r' },        { NULL, 0, NULL, 0 },
+		{ "rerun", no_argument, NULL, 'r' },        { "jobs", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { 0 };
 	struct run_result res;
 	struct ng_err err = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:d:qvr", opts, NULL)) != -1) {
+	o.jobs = 1;
+	while ((c = getopt_long(argc, argv, "c:d:qvrj:", opts, NULL)) != -1) {
+		char *end;
+
 		switch (c) {
 		case 'r': o.rerun = 1; break;
+		case 'j':
+			o.jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o.jobs < 1 || o.jobs > 64) {
+				fputs("noticegen: --jobs takes a number from 1 to 64\n", stderr);
+				return 64;
+			}
+			break;
 		case 'c': o.config = optarg; break;
 		case 'd': o.date = optarg; break;
 		case 'q': log_set_level(LOG_WARN); break;

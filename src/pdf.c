@@ -7,6 +7,7 @@
 #include FT_OUTLINE_H
 #include <harfbuzz/hb.h>
 #include <hpdf.h>
+#include <hpdf_doc.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,14 @@ struct pdf_writer *pdf_new(struct fonts *fonts, struct ng_err *err)
 			continue;
 		}
 		w->font_name[i] = HPDF_LoadTTFontFromFile(w->pdf, f->cut, HPDF_TRUE);
+		/* libharu keys fonts by name: a second cut of the same font would silently draw with the first. */
+		for (int k = 0; w->font_name[i] && k < i; k++)
+			if (w->font_name[k] && fonts_base(fonts, k) == k && !strcmp(w->font_name[k], w->font_name[i])) {
+				ng_fail(err, NG_ECONFIG, "fonts '%s' and '%s' are the same font (%s); the PDF library "
+					"loads a font once per run: use one section for both scripts", fonts_face(fonts, k)->id,
+					f->id, w->font_name[i]);
+				goto fail;
+			}
 		if (!w->font_name[i] || w->error) {
 			ng_fail(err, NG_ECONFIG,
 				"the PDF library cannot load font '%s' (error 0x%04X); use a TrueType font",
@@ -270,6 +279,32 @@ static void flag_components(FT_Face ft, HPDF_BYTE *flags, unsigned num, unsigned
 	}
 }
 
+/*
+ * libharu marks the glyphs a document uses in the font definition, which
+ * outlives the document: left alone, every document would embed the glyphs
+ * of all those before it, and its bytes would depend on what came first
+ * (a resumed run or a second worker would write other files). Start each
+ * document from the glyph .notdef alone, as a fresh library would.
+ */
+static void forget_glyphs(struct pdf_writer *w)
+{
+	int f;
+
+	for (f = 0; f < fonts_count(w->fonts) && f < MAX_FACES; f++) {
+		HPDF_FontDef def;
+		HPDF_TTFontDefAttr ta;
+
+		if (fonts_base(w->fonts, f) != f || !w->font_name[f])
+			continue;
+		def = HPDF_GetFontDef(w->pdf, w->font_name[f]);
+		if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+			continue;
+		ta = (HPDF_TTFontDefAttr)def->attr;
+		memset(ta->glyph_tbl.flgs, 0, ta->num_glyphs);
+		ta->glyph_tbl.flgs[0] = 1;
+	}
+}
+
 static void complete_glyphs(struct pdf_writer *w)
 {
 	int f;
@@ -433,6 +468,7 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 	w->error = 0;
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
+	forget_glyphs(w);
 	HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
 	HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
 	memset(w->font, 0, sizeof(w->font));

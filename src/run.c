@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,8 +64,10 @@ struct night {
 	int lock_fd;
 	struct ng_date date;
 	char iso[11];
-	int64_t seq;
-	long pending, written, resumed;
+	struct journal_row pend[COMMIT_EVERY];   /* written and flushed at the next checkpoint */
+	int npend;
+	int job, jobs;                           /* this worker serves cases with key % jobs == job */
+	long written, resumed;
 	int notice_due, statement_due, coupon_due;
 	struct ng_date pin_from;
 };
@@ -141,6 +144,7 @@ static int setup(struct night *n, const char *config, const char *date, struct n
 	if (!n->led)
 		return -1;
 	dl_init(&n->dl, layout_page_w(n->layout), layout_page_h(n->layout));
+	n->jobs = 1;
 	n->doc.cfg = &n->cfg;
 	n->doc.L = n->layout;
 	n->doc.fonts = n->fonts;
@@ -251,20 +255,34 @@ static void path_part(char *out, size_t cap, const char *s)
 	out[j] = '\0';
 }
 
-/* The journal is only told about files already flushed to disk. */
-static int checkpoint(struct night *n, int reopen, struct ng_err *err)
+/*
+ * The journal is only told about files already flushed to disk, in one
+ * short transaction per batch (workers share the ledger: none holds its
+ * write lock for longer than that).
+ */
+static int checkpoint(struct night *n, struct ng_err *err)
 {
 	double t = now_s();
+	int i;
 
-	if (n->pending && out_sync_dir(n->run_dir, err))
+	if (!n->npend)
+		return 0;
+	if (out_sync_dir(n->run_dir, err))
 		return -1;
 	n->stage[ST_WRITE] += now_s() - t;
 	t = now_s();
+	if (ledger_begin(n->led, err))
+		return -1;
+	for (i = 0; i < n->npend; i++)
+		if (ledger_journal_add(n->led, &n->pend[i], err)) {
+			ledger_rollback(n->led);
+			return -1;
+		}
 	if (ledger_commit(n->led, err))
 		return -1;
 	n->stage[ST_JOURNAL] += now_s() - t;
-	n->pending = 0;
-	return reopen ? ledger_begin(n->led, err) : 0;
+	n->npend = 0;
+	return 0;
 }
 
 /*
@@ -299,7 +317,7 @@ static int render(struct night *n, enum doc_type type, const struct party *p,
 
 /* Renders one piece and journals it. NG_EDATA means an exception (recorded); others stop the run. */
 static int piece(struct night *n, enum doc_type type, const struct party *p, const char *period,
-		 struct ng_err *err)
+		 int slot, struct ng_err *err)
 {
 	const char *doc = doc_names[type];
 	struct journal_row r;
@@ -320,7 +338,6 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 		return 0;                         /* sent on an earlier night */
 	if ((problem = doc_address_problem(p)))
 		return exception(n, p, doc, problem, err);
-	n->seq++;
 	if (found) {
 		/* Made by an earlier try of this date: trust it only if it is still there, whole. */
 		snprintf(path, sizeof(path), "%s/%s", n->run_dir, jpath);
@@ -332,7 +349,6 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	}
 	rc = render(n, type, p, &buf, &len, &pages, &why);
 	if (rc) {
-		n->seq--;
 		if (why.code == NG_EDATA)
 			return exception(n, p, doc, why.msg, err);
 		*err = why;
@@ -359,7 +375,7 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	if (rc)
 		return -1;
 	snprintf(r.run_date, sizeof(r.run_date), "%s", n->iso);
-	r.seq = n->seq;
+	r.ord = n->cf.key * 16 + slot;
 	snprintf(r.doc, sizeof(r.doc), "%s", doc);
 	snprintf(r.period, sizeof(r.period), "%s", period);
 	r.case_key = n->cf.key;
@@ -377,15 +393,9 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 		n->written++;
 		return 0;
 	}
-	t = now_s();
-	rc = ledger_journal_add(n->led, &r, err);
-	n->stage[ST_JOURNAL] += now_s() - t;
-	if (rc)
-		return -1;
+	n->pend[n->npend++] = r;
 	n->written++;
-	if (++n->pending >= COMMIT_EVERY)
-		return checkpoint(n, 1, err);
-	return 0;
+	return n->npend == COMMIT_EVERY ? checkpoint(n, err) : 0;
 }
 
 static const struct party *party_of(const struct case_facts *cf, enum role role)
@@ -452,19 +462,20 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 	else
 		snprintf(stmt, sizeof(stmt), "%s", month);
 	dates_iso(due, cf->due);
+	/* Each piece has its fixed place (slot) among the case's: 0 notice, 1-2 statements, 3 coupon, 4- PINs. */
 	if (n->notice_due && order_active(cf, cf->month.from, cf->month.to, 0) &&
-	    piece(n, DOC_NOTICE, cp, month, err))
+	    piece(n, DOC_NOTICE, cp, month, 0, err))
 		return -1;
 	if (n->statement_due && order_active(cf, cf->stmt.from, cf->stmt.to, 0) &&
-	    (piece(n, DOC_STATEMENT, cp, stmt, err) || piece(n, DOC_STATEMENT, ncp, stmt, err)))
+	    (piece(n, DOC_STATEMENT, cp, stmt, 1, err) || piece(n, DOC_STATEMENT, ncp, stmt, 2, err)))
 		return -1;
 	if (n->coupon_due && order_active(cf, cf->due, cf->due, 1) && cf->current + cf->past_due > 0 &&
-	    piece(n, DOC_COUPON, ncp, due, err))
+	    piece(n, DOC_COUPON, ncp, due, 3, err))
 		return -1;
 	/* A letter for each PIN event in the window: the first issue, and staff reissues or replacements. */
 	{
-		int64_t audit[16], party[16];
-		int k, np = ledger_pin_letters(n->led, key, n->pin_from, n->date, audit, party, 16, err);
+		int64_t audit[12], party[12];
+		int k, np = ledger_pin_letters(n->led, key, n->pin_from, n->date, audit, party, 12, err);
 
 		if (np < 0)
 			return -1;
@@ -474,7 +485,7 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 			if (!p)
 				continue;
 			snprintf(pinp, sizeof(pinp), "pin-%lld", (long long)audit[k]);
-			if (piece(n, DOC_PINLETTER, p, pinp, err))
+			if (piece(n, DOC_PINLETTER, p, pinp, 4 + k, err))
 				return -1;
 		}
 	}
@@ -545,14 +556,10 @@ static int each_case(struct night *n, const struct run_opts *o, struct ng_err *e
 	double t0 = now_s();
 	int got, i;
 
-	if (ledger_begin(n->led, err))
-		return -1;
 	while ((got = ledger_case_keys(n->led, after, keys, BATCH_CASES, err)) > 0) {
 		for (i = 0; i < got; i++)
-			if (serve_case(n, keys[i], err)) {
-				ledger_rollback(n->led);
+			if (keys[i] % n->jobs == n->job && serve_case(n, keys[i], err))
 				return -1;
-			}
 		after = keys[got - 1];
 		cases += got;
 		if (o->progress)
@@ -560,11 +567,98 @@ static int each_case(struct night *n, const struct run_opts *o, struct ng_err *e
 	}
 	if (o->progress)
 		fputc('\n', stderr);
-	if (got < 0) {
-		ledger_rollback(n->led);
+	if (got < 0)
 		return -1;
+	return checkpoint(n, err);
+}
+
+/* What a worker tells the parent when it is done. */
+struct worker_report {
+	int code;
+	long written, resumed;
+	double stage[ST_COUNT];
+	char msg[sizeof(((struct ng_err *)0)->msg)];
+};
+
+/*
+ * One worker: its own connection to the ledger (SQLite connections must
+ * not cross fork), the writer and fonts inherited from the parent. Never
+ * returns.
+ */
+static void __attribute__((noreturn)) worker(struct night *n, const struct run_opts *o, int job, int fd)
+{
+	struct worker_report rep;
+	struct ng_err err = { 0 };
+	struct run_opts quiet = *o;
+
+	memset(&rep, 0, sizeof(rep));
+	n->job = job;
+	quiet.progress = 0;
+	/*
+	 * Its own PDF writer too: libharu reads glyph data from the font files
+	 * at save time, and a file opened before fork shares its offset with
+	 * the other workers.
+	 */
+	pdf_free(n->pdf);
+	n->pdf = pdf_new(n->fonts, &err);
+	n->led = n->pdf ? ledger_open(n->cfg.ledger, &err) : NULL;
+	if (!n->led || each_case(n, &quiet, &err))
+		rep.code = err.code ? (int)err.code : NG_EINTERNAL;
+	rep.written = n->written;
+	rep.resumed = n->resumed;
+	memcpy(rep.stage, n->stage, sizeof(rep.stage));
+	memcpy(rep.msg, err.msg, sizeof(rep.msg));
+	ledger_close(n->led);
+	if (write(fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
+		_exit(1);
+	_exit(0);
+}
+
+/*
+ * --jobs N: N worker processes, each serving the cases whose key modulo N
+ * is its number. The output is the same as one process's: documents are
+ * deterministic and their order comes from ord, not from who made them.
+ */
+static int each_case_parallel(struct night *n, const struct run_opts *o, struct ng_err *err)
+{
+	pid_t pid[64];
+	int fds[64][2], k, ret = 0;
+
+	ledger_close(n->led);
+	n->led = NULL;
+	n->jobs = o->jobs;
+	for (k = 0; k < o->jobs; k++) {
+		if (pipe(fds[k]) != 0 || (pid[k] = fork()) < 0)
+			return ng_fail(err, NG_EINTERNAL, "cannot start worker %d: %s", k, strerror(errno));
+		if (pid[k] == 0) {
+			close(fds[k][0]);
+			worker(n, o, k, fds[k][1]);
+		}
+		close(fds[k][1]);
 	}
-	return checkpoint(n, 0, err);
+	for (k = 0; k < o->jobs; k++) {
+		struct worker_report rep;
+		int status = 0, i;
+		ssize_t got = read(fds[k][0], &rep, sizeof(rep));
+
+		close(fds[k][0]);
+		waitpid(pid[k], &status, 0);
+		if (got != (ssize_t)sizeof(rep)) {
+			if (!ret)
+				ret = ng_fail(err, NG_EINTERNAL, "worker %d died (status %d)", k, status);
+			continue;
+		}
+		n->written += rep.written;
+		n->resumed += rep.resumed;
+		for (i = 0; i < ST_COUNT; i++)
+			n->stage[i] += rep.stage[i];
+		if (rep.code && !ret)
+			ret = ng_fail(err, (enum ng_code)rep.code, "%s", rep.msg);
+	}
+	n->led = ledger_open(n->cfg.ledger, ret ? NULL : err);
+	if (!n->led && !ret)
+		ret = -1;
+	return ret;
 }
 
 static void now_iso(char buf[32])
@@ -625,7 +719,7 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	now_iso(now);
 	log_info("run %s: ledger %s, output %s", n->iso, n->cfg.ledger, n->run_dir);
 	if (ledger_run_mark(n->led, n->iso, "running", now, err) || issue_pins(n, err) ||
-	    each_case(n, o, err))
+	    (o->jobs > 1 ? each_case_parallel(n, o, err) : each_case(n, o, err)))
 		goto cleanup;
 	t_reports = now_s();
 	if (out_reports(n->led, n->run_dir, n->iso, &t, err))

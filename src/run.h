@@ -22,6 +22,7 @@ struct run_opts {
 	const char *date;        /* YYYY-MM-DD */
 	int progress;            /* show a progress line (stderr is a terminal) */
 	int rerun;               /* make the date again from scratch, keeping the earlier output aside */
+	int jobs;                /* worker processes (1: this one) */
 };
 
 struct run_result {

@@ -125,10 +125,13 @@ CREATE TABLE IF NOT EXISTS pin_audit (
 
 -- The run journal: one row per document written, recorded only after its
 -- file is durable. The natural key (doc_type, party_id, period) makes a
--- re-run of a date produce no duplicates.
+-- re-run of a date produce no duplicates. ord places the document in the
+-- night's fixed order (case key * 16 + its place among the case's pieces):
+-- the manifest's sequence numbers are its rank, so they come out the same
+-- however many workers or shards made the night.
 CREATE TABLE IF NOT EXISTS journal (
     run_date    TEXT NOT NULL,
-    seq         INTEGER NOT NULL,
+    ord         INTEGER NOT NULL,
     doc_type    TEXT NOT NULL,                     -- notice | statement | coupon | pinletter
     period      TEXT NOT NULL,                     -- what the document is for (month, due date, order)
     case_key    INTEGER NOT NULL,
@@ -140,9 +143,8 @@ CREATE TABLE IF NOT EXISTS journal (
     path        TEXT NOT NULL,                     -- relative to the run folder
     sha256      TEXT NOT NULL,
     PRIMARY KEY (doc_type, party_id, period),
-    UNIQUE (run_date, seq)
+    UNIQUE (run_date, ord)
 );
-CREATE INDEX IF NOT EXISTS journal_date ON journal(run_date, seq);
 
 -- Cases a run could not serve, with the reason (the exceptions report is
 -- made from this table, so a resumed run reports the same).

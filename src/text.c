@@ -23,6 +23,20 @@ static const struct { uint32_t base, mark, form; } hebrew_forms[] = {
 	{ 0x05E9, 0x05BC, 0xFB49 },
 };
 
+/* 1 if s has a letter of a right-to-left script (Hebrew, Arabic and their presentation forms). */
+static int has_rtl(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	while (p < end) {
+		uint32_t cp = utf8_next(&p, end);
+
+		if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The visual form of one logical line of right-to-left text: Arabic letters
  * joined into their presentation forms, Hebrew points composed, the runs
@@ -38,7 +52,8 @@ static const char *visual(struct fonts *fonts, const char *s, size_t len, char *
 	FriBidiStrIndex n = 0, i, j;
 	size_t k;
 
-	if (!fonts_rtl(fonts)) {
+	if (!fonts_rtl(fonts) || !has_rtl(s, len)) {
+		/* Names, addresses, amounts: left to right even in an Arabic part. */
 		*outlen = len;
 		return s;
 	}
