@@ -64,7 +64,7 @@ unit: $(UNIT)
 	$(Q)for t in $(UNIT); do $$t || exit 1; done
 
 e2e: all
-	$(Q)sh tests/e2e/run.sh
+	$(Q)sh tests/e2e/all.sh
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -99,7 +99,7 @@ verdict "the night runs (exit $rc)"
 letters=$(q "select c.case_id || '|' || c.county || '|' || p.role || '|' || j.path from journal j
 	join cases c on c.case_key = j.case_key join parties p on p.party_id = j.party_id
 	where j.doc_type = 'pinletter' and c.status = 'open'
-	and (select count(*) from cases d where d.case_id = c.case_id) = 1 order by j.seq")
+	and (select count(*) from cases d where d.case_id = c.case_id) = 1 order by j.ord")
 pick() { echo "$letters" | sed -n "${1}p" | cut -d'|' -f"$2"; }
 a_case=$(pick 1 1) a_county=$(pick 1 2) a_role=$(pick 1 3)
 b_case=$(pick 2 1) b_county=$(pick 2 2) b_role=$(pick 2 3)
@@ -312,7 +312,7 @@ verdict "a rekey under the new key finds every PIN already there and opening"
 bad=0 checked=0
 q "select c.case_id || '|' || c.county || '|' || p.role || '|' || p.party_id || '|' ||
 	coalesce((select path from journal j where j.party_id = p.party_id and j.doc_type = 'pinletter'
-	          and j.run_date = '$night' order by seq limit 1), '')
+	          and j.run_date = '$night' order by ord limit 1), '')
 	from pins k join parties p using (party_id) join cases c on c.case_key = p.case_key
 	order by p.party_id" >"$tmp/parties.txt"
 while IFS='|' read -r case_id county role party path; do
