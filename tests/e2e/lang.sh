@@ -1,0 +1,98 @@
+#!/bin/sh
+# Languages end to end: a sample night with parties in all thirteen
+# languages; every non-English document carries both parts; the Korean and
+# Haitian Creole PIN letters carry the agency flyer's own sentences; the
+# catalog report is honest about what is unreviewed.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${NOTICEGEN_BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+tmp=$(mktemp -d /tmp/noticegen-e2e-lang.XXXXXX)
+[ "${KEEP:-}" = 1 ] && echo "# kept: $tmp" || trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok - $*"; }
+notok() { fail=$((fail + 1)); echo "not ok - $*"; }
+
+"$BUILD/genledger" --out "$tmp/ledger.db" --cases 40 --seed 1 --as-of 2026-11-03 >/dev/null
+"$BUILD/noticegen" keygen "$tmp/pin.key"
+sed -e "s|^ledger .*|ledger = $tmp/ledger.db|" -e "s|^output .*|output = $tmp/out|" \
+    -e "s|^layouts .*|layouts = $ROOT/layouts|" -e "s|^fonts .*|fonts = $ROOT/fonts/fonts.ini|" \
+    -e "s|^lang .*|lang = $ROOT/config/lang|" -e "s|^pin_key .*|pin_key = $tmp/pin.key|" \
+    "$ROOT/config/noticegen.ini" > "$tmp/config.ini"
+"$BUILD/noticegen" run --config "$tmp/config.ini" --date 2026-11-03 --quiet 2>"$tmp/log"
+rc=$?
+[ "$rc" -le 1 ] && ok "the night runs (exit $rc)" || notok "the night failed (exit $rc): $(tail -n 3 "$tmp/log")"
+
+python3 - "$tmp/out/2026-11-03" "$ROOT/config/lang" > "$tmp/checks" 2>&1 <<'PY'
+import csv, os, re, subprocess, sys, unicodedata
+run, langdir = sys.argv[1], sys.argv[2]
+
+def catalog(code):
+    d = {}
+    for line in open(os.path.join(langdir, code + ".cat"), encoding="utf-8"):
+        m = re.match(r"^([a-z0-9_.]+)\s*\??=\s*(.*)$", line)
+        if m:
+            d[m.group(1)] = m.group(2).strip()
+    return d
+
+def text(path):
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", os.path.join(run, path), "-"],
+                         capture_output=True, text=True).stdout
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", out))
+
+rows = list(csv.DictReader(open(os.path.join(run, "manifest.csv"), encoding="utf-8")))
+langs = sorted({r["language"] for r in rows})
+want = "ar bn en es fr ht it ko pl ru ur yi zh".split()
+print(("ok" if langs == want else "not ok") + " - all thirteen languages in the manifest: " + " ".join(langs))
+
+en = catalog("en")
+titles = {"notice": "notice.title", "statement": "statement.title", "coupon": "coupon.title", "pinletter": "pin.title"}
+checked, bad = 0, []
+for r in rows:
+    # Text extraction is reliable for left-to-right scripts drawn as text; Arabic-script
+    # (presentation forms, visual order) and Bengali (outlines) are checked on pixels instead.
+    if r["language"] in ("en", "ar", "ur", "yi", "bn"):
+        continue
+    t = text(r["pdf_path"])
+    key = titles[r["doc_type"]]
+    tr = catalog(r["language"])[key]
+    if en[key] not in t or tr not in t or int(r["pages"]) < 2:
+        bad.append(r["pdf_path"])
+    checked += 1
+print(("ok" if checked and not bad else "not ok") +
+      f" - {checked} non-English documents carry the English and the translated title on two parts or more"
+      + (f"; missing in {bad[:3]}" if bad else ""))
+
+flyer = {
+    "ko": ["개인 식별 번호(Personal Identification Number, PIN)를 받아야 합니다.",
+           "QR 코드를 스캔해 등록 페이지로 이동하세요. 등록 시 유효한 이메일 주소가 필요합니다.",
+           "기존 NY.gov 계정으로 연결되는 링크"],
+    "ht": ["W ap bezwen Nimewo Idantifikasyon Pèsonèl (PIN) ou a.",
+           "Itilize kòd QR la pou jwenn aksè nan paj anrejistrasyon an. Ou bezwen yon adrès imel ki valab.",
+           "Lye yon kont NY.gov ki deja egziste"],
+}
+for code, sentences in flyer.items():
+    letters = [r for r in rows if r["doc_type"] == "pinletter" and r["language"] == code]
+    missing = [s for r in letters for s in sentences if unicodedata.normalize("NFKC", s) not in text(r["pdf_path"])]
+    print(("ok" if letters and not missing else "not ok") +
+          f" - {len(letters)} {code} PIN letters carry the flyer's sentences" + (f"; missing: {missing[:1]}" if missing else ""))
+PY
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) ok "${line#ok - }" ;;
+	"not ok - "*) notok "${line#not ok - }" ;;
+	*) echo "# $line" ;;
+	esac
+done < "$tmp/checks"
+grep -q "^ok\|^not ok" "$tmp/checks" || notok "the language checks did not run: $(tail -n 3 "$tmp/checks")"
+
+"$BUILD/noticegen" lang-report --config "$tmp/config.ini" > "$tmp/report"
+rc=$?
+n=$(grep -ci "not reviewed" "$tmp/report")
+[ "$rc" -eq 1 ] && [ "$n" -eq 12 ] && ok "lang-report exits 1 and names the 12 unreviewed translations" ||
+	notok "lang-report: exit $rc, $n unreviewed lines: $(head -n 3 "$tmp/report")"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
