@@ -16,7 +16,7 @@ enum stmt_id {
 	Q_CASE_KEYS, Q_CASE, Q_PARTIES, Q_ORDERS,
 	Q_SUM_CHARGES, Q_SUM_PAYMENTS, Q_SUM_ADJ,
 	Q_CHARGES, Q_PAYMENTS, Q_ADJ, Q_DISB,
-	Q_J_LOOKUP, Q_J_ADD, Q_J_EACH, Q_X_ADD, Q_X_EACH, Q_RUN_MARK,
+	Q_J_LOOKUP, Q_J_ADD, Q_J_MERGE, Q_J_EACH, Q_X_ADD, Q_X_EACH, Q_RUN_MARK,
 	Q_PIN_GET, Q_PIN_PUT, Q_PIN_AUDIT, Q_NEED_PIN, Q_PIN_LETTERS,
 	Q_COUNT
 };
@@ -51,9 +51,11 @@ static const char *const sql[Q_COUNT] = {
 	[Q_J_LOOKUP] = "SELECT run_date, path, bytes FROM journal WHERE doc_type = ?1 AND party_id = ?2 AND period = ?3",
 	[Q_J_ADD] = "INSERT INTO journal (run_date, ord, doc_type, period, case_key, party_id, lang,"
 		    " pages, sheets, bytes, path, sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+	[Q_J_MERGE] = "INSERT OR IGNORE INTO journal (run_date, ord, doc_type, period, case_key, party_id,"
+		      " lang, pages, sheets, bytes, path, sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
 	[Q_J_EACH] = "SELECT j.run_date, row_number() OVER (ORDER BY j.ord), j.doc_type, j.period, j.case_key, j.party_id,"
 		     " c.case_id, c.county, p.role, j.lang, j.pages, j.sheets, j.bytes, j.path, j.sha256,"
-		     " p.name, p.addr1, coalesce(p.addr2, ''), p.city, p.state, p.zip, p.country"
+		     " p.name, p.addr1, coalesce(p.addr2, ''), p.city, p.state, p.zip, p.country, j.ord"
 		     " FROM journal j JOIN cases c ON c.case_key = j.case_key"
 		     " JOIN parties p ON p.party_id = j.party_id"
 		     " WHERE j.run_date = ?1 ORDER BY j.ord",
@@ -597,9 +599,9 @@ static int step_done(struct ledger *L, sqlite3_stmt *s, const char *what, struct
 	return 0;
 }
 
-int ledger_journal_add(struct ledger *L, const struct journal_row *r, struct ng_err *err)
+static int journal_insert(struct ledger *L, enum stmt_id id, const struct journal_row *r, struct ng_err *err)
 {
-	sqlite3_stmt *s = use(L, Q_J_ADD);
+	sqlite3_stmt *s = use(L, id);
 
 	sqlite3_bind_text(s, 1, r->run_date, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, r->ord);
@@ -614,6 +616,16 @@ int ledger_journal_add(struct ledger *L, const struct journal_row *r, struct ng_
 	sqlite3_bind_text(s, 11, r->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 12, r->sha256, -1, SQLITE_STATIC);
 	return step_done(L, s, "writing the journal", err);
+}
+
+int ledger_journal_add(struct ledger *L, const struct journal_row *r, struct ng_err *err)
+{
+	return journal_insert(L, Q_J_ADD, r, err);
+}
+
+int ledger_journal_merge(struct ledger *L, const struct journal_row *r, struct ng_err *err)
+{
+	return journal_insert(L, Q_J_MERGE, r, err);
 }
 
 static void col_copy(sqlite3_stmt *s, int col, char *out, size_t cap)
@@ -655,6 +667,7 @@ int ledger_journal_each(struct ledger *L, const char *run_date,
 		col_copy(s, 19, r.state, sizeof(r.state));
 		col_copy(s, 20, r.zip, sizeof(r.zip));
 		col_copy(s, 21, r.country, sizeof(r.country));
+		r.ord = sqlite3_column_int64(s, 22);
 		if (fn(&r, arg))
 			return ng_fail(err, NG_EOUTPUT, "cannot write the manifest"), -1;
 	}

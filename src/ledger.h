@@ -143,6 +143,8 @@ void case_facts_release(struct case_facts *cf);
 int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, const char *period,
 			  char run_date[11], char *path, size_t cap, int64_t *bytes, struct ng_err *err);
 int ledger_journal_add(struct ledger *L, const struct journal_row *r, struct ng_err *err);
+/* The same, but a row already there (a merge run again) is left as it is. */
+int ledger_journal_merge(struct ledger *L, const struct journal_row *r, struct ng_err *err);
 
 /* Calls fn for each journal row of run_date in sequence order. */
 int ledger_journal_each(struct ledger *L, const char *run_date,

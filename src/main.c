@@ -27,7 +27,9 @@
 #define EXIT_EXCEPTIONS 1
 
 static const char usage[] =
-	"usage: noticegen run --config FILE --date YYYY-MM-DD [--rerun] [--jobs N] [--quiet | --verbose]\n"
+	"usage: noticegen run --config FILE --date YYYY-MM-DD [--rerun] [--jobs N | --shard K/N] [--quiet | --verbose]\n"
+	"       noticegen prepare --config FILE --date YYYY-MM-DD\n"
+	"       noticegen merge --config FILE --date YYYY-MM-DD --shards N\n"
 	"       noticegen init-db LEDGER\n"
 	"       noticegen keygen KEYFILE\n"
 	"       noticegen lang-report --config FILE\n"
@@ -65,24 +67,77 @@ static int fail(const struct ng_err *err)
 	return exit_code(err->code ? err->code : NG_EINTERNAL);
 }
 
+/* "K/N": shard K (0-based) of N. */
+static int parse_shard(const char *s, struct run_opts *o)
+{
+	int k, n, used = 0;
+
+	if (sscanf(s, "%d/%d%n", &k, &n, &used) != 2 || s[used] || n < 1 || n > 4096 || k < 0 || k >= n) {
+		fprintf(stderr, "noticegen: --shard '%s': write K/N with 0 <= K < N, e.g. 0/4\n", s);
+		return -1;
+	}
+	o->shard = k;
+	o->shards = n;
+	return 0;
+}
+
+/*
+ * Without --shard, a scheduler's array job says which shard this is: Slurm
+ * (SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed
+ * Job (JOB_COMPLETION_INDEX, with the count from --shards). Returns -1 on
+ * a contradiction, having said why.
+ */
+static int shard_from_scheduler(struct run_opts *o, int count)
+{
+	const char *id = getenv("SLURM_ARRAY_TASK_ID"), *n = getenv("SLURM_ARRAY_TASK_COUNT");
+	const char *index = getenv("JOB_COMPLETION_INDEX");
+	char spec[64];
+
+	if (id && n) {
+		snprintf(spec, sizeof(spec), "%s/%s", id, n);
+		return parse_shard(spec, o);
+	}
+	if (index && count) {
+		snprintf(spec, sizeof(spec), "%s/%d", index, count);
+		return parse_shard(spec, o);
+	}
+	if (index || count) {
+		fputs("noticegen: a Kubernetes Indexed Job needs both JOB_COMPLETION_INDEX and --shards N\n", stderr);
+		return -1;
+	}
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' }, { "date", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },        { "verbose", no_argument, NULL, 'v' },
 		{ "rerun", no_argument, NULL, 'r' },        { "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 's' },  { "shards", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { 0 };
 	struct run_result res;
 	struct ng_err err = { 0 };
-	int c;
+	int c, count = 0;
 
 	o.jobs = 1;
-	while ((c = getopt_long(argc, argv, "c:d:qvrj:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:d:qvrj:s:S:", opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
+		case 's':
+			if (parse_shard(optarg, &o) != 0)
+				return 64;
+			break;
+		case 'S':
+			count = (int)strtol(optarg, &end, 10);
+			if (*end || count < 1 || count > 4096) {
+				fputs("noticegen: --shards takes a number from 1 to 4096\n", stderr);
+				return 64;
+			}
+			break;
 		case 'r': o.rerun = 1; break;
 		case 'j':
 			o.jobs = (int)strtol(optarg, &end, 10);
@@ -100,6 +155,12 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (!o.config || !o.date || optind != argc) {
 		fputs(usage, stderr);
+		return 64;
+	}
+	if (!o.shards && shard_from_scheduler(&o, count) != 0)
+		return 64;
+	if (o.shards && o.jobs > 1) {
+		fputs("noticegen: --jobs and --shard do not go together: run more shards\n", stderr);
 		return 64;
 	}
 	o.progress = isatty(STDERR_FILENO);
@@ -134,6 +195,37 @@ static int cmd_lang_report(int argc, char **argv)
 	return problems ? EXIT_EXCEPTIONS : 0;
 }
 
+/* prepare and merge: --config FILE --date D [--shards N]. */
+static int cmd_prepare_merge(int argc, char **argv, int merge)
+{
+	const char *config = NULL, *date = NULL;
+	struct run_result res;
+	struct ng_err err = { 0 };
+	int i, shards = 0;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--config"))
+			config = argv[i + 1];
+		else if (!strcmp(argv[i], "--date"))
+			date = argv[i + 1];
+		else if (!strcmp(argv[i], "--shards"))
+			shards = atoi(argv[i + 1]);
+		else
+			break;
+	}
+	if (i != argc || !config || !date || (merge && (shards < 1 || shards > 4096))) {
+		fputs(usage, stderr);
+		return 64;
+	}
+	if (!merge)
+		return run_prepare(config, date, &err) ? fail(&err) : 0;
+	if (run_merge(config, date, shards, &res, &err))
+		return fail(&err);
+	log_info("merged %d shards: %ld documents in the manifest, %ld exceptions; see %s", shards,
+		 res.pieces, res.exceptions, res.run_dir);
+	return res.exceptions ? EXIT_EXCEPTIONS : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ng_err err = { 0 };
@@ -149,6 +241,10 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "pin"))
 		return pin_cmd_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "prepare"))
+		return cmd_prepare_merge(argc - 1, argv + 1, 0);
+	if (!strcmp(argv[1], "merge"))
+		return cmd_prepare_merge(argc - 1, argv + 1, 1);
 	if (!strcmp(argv[1], "lang-report"))
 		return cmd_lang_report(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "init-db") && argc == 3)

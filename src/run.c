@@ -23,6 +23,7 @@
 #include "output.h"
 #include "pdf.h"
 #include "pin.h"
+#include "shard.h"
 #include "text.h"
 
 #define BATCH_CASES 256
@@ -60,7 +61,7 @@ struct night {
 	struct doc_ctx doc;
 	struct case_facts cf;
 	char cut_dir[64];
-	char run_dir[PATH_MAX + 16];
+	char run_dir[PATH_MAX + 64];
 	int lock_fd;
 	struct ng_date date;
 	char iso[11];
@@ -181,7 +182,11 @@ static int start(struct night *n, const struct run_opts *o, struct ng_err *err)
 {
 	if (setup(n, o->config, o->date, err) || take_lock(n, err))
 		return -1;
-	snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
+	if (o->shards)
+		snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s/shard-%d-of-%d", n->cfg.output, n->iso,
+			 o->shard, o->shards);
+	else
+		snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
 	if (o->rerun && set_aside(n, err))
 		return -1;
 	return out_mkdirs(n->run_dir, 0755, err);
@@ -233,6 +238,27 @@ static int issue_pins(struct night *n, struct ng_err *err)
 		return ng_fail(err, NG_ELEDGER, "cannot issue PINs: %s", err->msg);
 	}
 	return ledger_commit(n->led, err);
+}
+
+static int count_one(int64_t party, int64_t case_key, void *arg)
+{
+	(void)party;
+	(void)case_key;
+	++*(long *)arg;
+	return 0;
+}
+
+/* Shards must not draw PINs: each snapshot would draw different ones. */
+static int pins_prepared(struct night *n, struct ng_err *err)
+{
+	long missing = 0;
+
+	if (ledger_parties_needing_pin(n->led, n->pin_from, n->date, count_one, &missing, err))
+		return -1;
+	if (missing)
+		return ng_fail(err, NG_EUSAGE, "%ld parties of new orders have no PIN yet: run 'noticegen prepare "
+			       "--date %s' on the master ledger before taking the snapshot the shards read", missing, n->iso);
+	return 0;
 }
 
 static int exception(struct night *n, const struct party *p, const char *doc, const char *reason,
@@ -322,7 +348,7 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	const char *doc = doc_names[type];
 	struct journal_row r;
 	struct ng_err why = { 0 };
-	char done[11], id[16], county[32], rel[64], path[4400], jpath[256];
+	char done[11], id[16], county[32], rel[64], path[PATH_MAX + 400], jpath[256];
 	const unsigned char *buf;
 	size_t len;
 	const char *problem;
@@ -718,7 +744,14 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	plan_night(n);
 	now_iso(now);
 	log_info("run %s: ledger %s, output %s", n->iso, n->cfg.ledger, n->run_dir);
-	if (ledger_run_mark(n->led, n->iso, "running", now, err) || issue_pins(n, err) ||
+	if (o->shards) {
+		/* A shard serves its part of the cases from a snapshot taken after `prepare`. */
+		n->job = o->shard;
+		n->jobs = o->shards;
+		if (pins_prepared(n, err))
+			goto cleanup;
+	}
+	if (ledger_run_mark(n->led, n->iso, "running", now, err) || (!o->shards && issue_pins(n, err)) ||
 	    (o->jobs > 1 ? each_case_parallel(n, o, err) : each_case(n, o, err)))
 		goto cleanup;
 	t_reports = now_s();
@@ -727,13 +760,61 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	n->stage[ST_REPORTS] += now_s() - t_reports;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (write_summary(n, &t, res->seconds, err))
+	if (write_summary(n, &t, res->seconds, err) || (o->shards && shard_export(n->led, n->run_dir, n->iso, err)))
 		goto cleanup;
 	now_iso(now);
 	if (ledger_run_mark(n->led, n->iso, t.exceptions ? "done_with_exceptions" : "done", now, err))
 		goto cleanup;
 	res->written = n->written;
 	res->resumed = n->resumed;
+	res->pieces = t.pieces;
+	res->exceptions = t.exceptions;
+	snprintf(res->run_dir, sizeof(res->run_dir), "%s", n->run_dir);
+	ret = 0;
+cleanup:
+	out_totals_release(&t);
+	night_release(n);
+	free(n);
+	return ret ? (err->code ? (int)err->code : -1) : 0;
+}
+
+int run_prepare(const char *config, const char *date, struct ng_err *err)
+{
+	struct night *n = calloc(1, sizeof(*n));
+	int ret = -1;
+
+	if (!n)
+		return ng_fail(err, NG_EINTERNAL, "out of memory");
+	if (!setup(n, config, date, err) && !take_lock(n, err)) {
+		plan_night(n);
+		ret = issue_pins(n, err);
+	}
+	night_release(n);
+	free(n);
+	return ret;
+}
+
+int run_merge(const char *config, const char *date, int shards, struct run_result *res, struct ng_err *err)
+{
+	struct night *n = calloc(1, sizeof(*n));
+	struct out_totals t = { 0 };
+	char now[32];
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (!n)
+		return ng_fail(err, NG_EINTERNAL, "out of memory");
+	if (setup(n, config, date, err) || take_lock(n, err))
+		goto cleanup;
+	snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
+	now_iso(now);
+	if (ledger_run_mark(n->led, n->iso, "running", now, err) ||
+	    shard_merge(n->led, n->run_dir, n->iso, shards, err) ||
+	    out_reports(n->led, n->run_dir, n->iso, &t, err) || write_summary(n, &t, 0, err))
+		goto cleanup;
+	now_iso(now);
+	if (ledger_run_mark(n->led, n->iso, t.exceptions ? "done_with_exceptions" : "done", now, err))
+		goto cleanup;
 	res->pieces = t.pieces;
 	res->exceptions = t.exceptions;
 	snprintf(res->run_dir, sizeof(res->run_dir), "%s", n->run_dir);

@@ -23,6 +23,7 @@ struct run_opts {
 	int progress;            /* show a progress line (stderr is a terminal) */
 	int rerun;               /* make the date again from scratch, keeping the earlier output aside */
 	int jobs;                /* worker processes (1: this one) */
+	int shard, shards;       /* serve shard K of N (shards 0: all cases) */
 };
 
 struct run_result {
@@ -31,7 +32,7 @@ struct run_result {
 	long pieces;             /* manifest rows for the date */
 	long exceptions;         /* exceptions report rows for the date */
 	double seconds;
-	char run_dir[PATH_MAX + 16];
+	char run_dir[PATH_MAX + 64];
 };
 
 /*
@@ -49,5 +50,11 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
  */
 int run_pin_letter_now(const char *config, const char *today, int64_t case_key, int64_t party_id,
 		       int64_t audit_id, char *path, size_t cap, struct ng_err *err);
+
+/* Issues the night's missing PINs on the master ledger, before snapshots are taken for shards. */
+int run_prepare(const char *config, const char *date, struct ng_err *err);
+
+/* Joins the finished shards of a date into its folder and the master ledger; writes the reports. */
+int run_merge(const char *config, const char *date, int shards, struct run_result *res, struct ng_err *err);
 
 #endif
