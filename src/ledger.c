@@ -17,7 +17,7 @@ enum stmt_id {
 	Q_SUM_CHARGES, Q_SUM_PAYMENTS, Q_SUM_ADJ,
 	Q_CHARGES, Q_PAYMENTS, Q_ADJ, Q_DISB,
 	Q_J_LOOKUP, Q_J_ADD, Q_J_MERGE, Q_J_EACH, Q_X_ADD, Q_X_EACH, Q_RUN_MARK,
-	Q_PIN_GET, Q_PIN_PUT, Q_PIN_AUDIT, Q_NEED_PIN, Q_PIN_LETTERS,
+	Q_PIN_GET, Q_PIN_PUT, Q_PIN_AUDIT, Q_NEED_PIN, Q_PIN_LETTERS, Q_BAD_ROWS,
 	Q_COUNT
 };
 
@@ -78,6 +78,22 @@ static const char *const sql[Q_COUNT] = {
 		       " WHERE o.recorded_on >= ?1 AND o.recorded_on <= ?2"
 		       " AND NOT EXISTS (SELECT 1 FROM pins WHERE pins.party_id = p.party_id)"
 		       " ORDER BY p.party_id",
+	/*
+	 * Rows outside the periods are only summed, so they are checked here, all
+	 * at once: a whole, positive (adjustments: any sign), sane number of
+	 * cents on a real date. sum() would otherwise take 'abc' as 0 and 12.5 as is.
+	 */
+#define GOOD_DATE(c) "(" c " BETWEEN '1900-01-01' AND '2199-12-31' AND date(julianday(" c ")) IS " c ")"
+#define GOOD_CENTS(c, min) "(typeof(" c ") = 'integer' AND " c " >= " min " AND abs(" c ") <= 100000000000)"
+	[Q_BAD_ROWS] = "SELECT 'payment', received_on, typeof(amount_cents), CAST(amount_cents AS TEXT) FROM payments"
+		       " WHERE case_key = ?1 AND NOT (" GOOD_DATE("received_on") " AND " GOOD_CENTS("amount_cents", "1") ")"
+		       " UNION ALL SELECT 'charge', charge_date, typeof(amount_cents), CAST(amount_cents AS TEXT) FROM charges"
+		       " WHERE case_key = ?1 AND NOT (" GOOD_DATE("charge_date") " AND " GOOD_CENTS("amount_cents", "1") ")"
+		       " UNION ALL SELECT 'adjustment', adjusted_on, typeof(amount_cents), CAST(amount_cents AS TEXT) FROM adjustments"
+		       " WHERE case_key = ?1 AND NOT (" GOOD_DATE("adjusted_on") " AND " GOOD_CENTS("amount_cents", "-100000000000") ")"
+		       " UNION ALL SELECT 'disbursement', disbursed_on, typeof(amount_cents), CAST(amount_cents AS TEXT) FROM disbursements"
+		       " WHERE case_key = ?1 AND NOT (" GOOD_DATE("disbursed_on") " AND " GOOD_CENTS("amount_cents", "1") ")"
+		       " LIMIT 1",
 	[Q_PIN_LETTERS] = "SELECT audit_id, party_id FROM pin_audit"
 			  " WHERE case_key = ?1 AND event IN ('issue', 'reissue', 'replace')"
 			  " AND substr(at, 1, 10) >= ?2 AND substr(at, 1, 10) <= ?3 ORDER BY audit_id",
@@ -493,6 +509,34 @@ static ng_cents total(const struct rows *r)
 	return t;
 }
 
+static void col_copy(sqlite3_stmt *s, int col, char *out, size_t cap);
+
+/* Any row of the case's money tables that is not a sane amount on a real date. */
+static int check_rows(struct ledger *L, int64_t key, struct ng_err *err)
+{
+	sqlite3_stmt *s = use(L, Q_BAD_ROWS);
+	int rc;
+
+	sqlite3_bind_int64(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		char what[16], date[32], type[16], amount[48];
+
+		col_copy(s, 0, what, sizeof(what));
+		col_copy(s, 1, date, sizeof(date));
+		col_copy(s, 2, type, sizeof(type));
+		col_copy(s, 3, amount, sizeof(amount));
+		sqlite3_reset(s);
+		return ng_fail(err, NG_EDATA, "a %s dated '%s' has amount '%s' (%s): it needs a real date "
+			       "from 1900 to 2199 and a %swhole number of cents, in range (at most a billion dollars)",
+			       what, date, amount, type, strcmp(what, "adjustment") ? "positive " : "");
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return dbfail(L, "checking amounts", err);
+	return 0;
+}
+
 /* Balances: what the NCP owed before the statement, at its end, and for the coupon. */
 static int load_balances(struct ledger *L, struct case_facts *cf, struct ng_err *err)
 {
@@ -544,7 +588,7 @@ int ledger_load_case(struct ledger *L, int64_t key, struct case_facts *cf, struc
 		return ng_fail(err, NG_EDATA, "unknown case status '%s' (expected open or closed)", status);
 	cf->closed = !strcmp(status, "closed");
 	sqlite3_reset(s);
-	if ((rc = load_parties(L, cf, err)) || (rc = load_orders(L, cf, err)) ||
+	if ((rc = load_parties(L, cf, err)) || (rc = load_orders(L, cf, err)) || (rc = check_rows(L, key, err)) ||
 	    (rc = load_rows(L, Q_CHARGES, key, cf->stmt, 0, kinds, "a charge", &cf->charges, err)) ||
 	    (rc = load_rows(L, Q_PAYMENTS, key, cf->stmt, 1, sources, "a payment", &cf->payments, err)) ||
 	    (rc = load_rows(L, Q_ADJ, key, cf->stmt, 0, NULL, "an adjustment", &cf->adjustments, err)) ||
@@ -565,8 +609,6 @@ void case_facts_release(struct case_facts *cf)
 	free(cf->disbursed.v);
 	memset(cf, 0, sizeof(*cf));
 }
-
-static void col_copy(sqlite3_stmt *s, int col, char *out, size_t cap);
 
 int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, const char *period,
 			  char run_date[11], char *path, size_t cap, int64_t *bytes, struct ng_err *err)
