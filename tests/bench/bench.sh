@@ -24,13 +24,13 @@ config() {  # $1: output folder
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "bench: N=$N cases, $RUNS runs, run date $DATE, $(nproc) cores"
+echo "bench: N=$N cases, $RUNS runs, --jobs $JOBS, run date $DATE, $(nproc) cores"
 for i in $(seq 0 "$RUNS"); do
 	# Run 0 issues the PINs and warms the caches; it is not counted.
 	sqlite3 "$tmp/ledger.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;"
 	config "$tmp/out$i" "$i"
 	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time$i" \
-		"$bin/noticegen" run --config "$tmp/config-$i.ini" --date "$DATE" --quiet 2>/dev/null || [ $? -eq 1 ]
+		"$bin/noticegen" run --config "$tmp/config-$i.ini" --date "$DATE" --jobs "$JOBS" --quiet 2>/dev/null || [ $? -eq 1 ]
 	[ "$i" -eq 0 ] && continue
 	read -r wall user sys rss < <(tail -n 1 "$tmp/time$i")
 	s="$tmp/out$i/$DATE/summary.json"
@@ -60,3 +60,24 @@ echo "average bytes per document, by type and language:"
 sqlite3 -separator ' ' "$tmp/ledger.db" "SELECT doc_type, lang, count(*), CAST(avg(bytes) AS INTEGER)
 	FROM journal GROUP BY doc_type, lang ORDER BY doc_type, lang" |
 	awk '{ printf "  %-10s %-3s %7d bytes  (%d docs)\n", $1, $2, $4, $3 }'
+
+# What a second language costs: the same cases with every party English,
+# then every party Spanish, Korean, Arabic, Bengali (bilingual documents).
+M=$(( N / 4 > 200 ? 200 : N / 4 ))
+echo "seconds per document by language (first $M cases, one process, median of $RUNS):"
+for lang in en es ko ar bn; do
+	for r in $(seq 1 "$RUNS"); do
+		rm -f "$tmp/lang.db" && cp "$tmp/ledger.db" "$tmp/lang.db"
+		sqlite3 "$tmp/lang.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;
+			DELETE FROM cases WHERE case_key > $M; UPDATE parties SET lang = '$lang';"
+		sed -e "s|$tmp/ledger.db|$tmp/lang.db|" "$tmp/config-1.ini" > "$tmp/config-lang.ini"
+		sed -i "s|^output .*|output = $tmp/lang-$lang-$r|" "$tmp/config-lang.ini"
+		"$bin/noticegen" run --config "$tmp/config-lang.ini" --date "$DATE" --quiet 2>/dev/null || [ $? -eq 1 ]
+		s="$tmp/lang-$lang-$r/$DATE/summary.json"
+		docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
+		secs=$(sed -n 's/.*"seconds": \([0-9.]*\),/\1/p' "$s" | head -1)
+		awk -v d="$docs" -v s="$secs" 'BEGIN { printf "%.6f\n", s / d }'
+	done | median > "$tmp/per-$lang"
+	awk -v l="$lang" -v x="$(cat "$tmp/per-$lang")" -v e="$(cat "$tmp/per-en")" \
+		'BEGIN { printf "  %-3s %6.2f ms/doc  %4.2fx English\n", l, x * 1000, x / e }'
+done
