@@ -107,7 +107,11 @@ struct ledger {
 
 static int dbfail(struct ledger *L, const char *what, struct ng_err *err)
 {
-	return ng_fail(err, NG_ELEDGER, "ledger '%s': %s: %s", L->path, what, sqlite3_errmsg(L->db));
+	int rc = sqlite3_extended_errcode(L->db) & 0xff;
+
+	/* A full disk or an I/O error is an output problem (exit 73), not a bad ledger. */
+	return ng_fail(err, rc == SQLITE_FULL || rc == SQLITE_IOERR ? NG_EOUTPUT : NG_ELEDGER,
+		       "ledger '%s': %s: %s", L->path, what, sqlite3_errmsg(L->db));
 }
 
 int ledger_init(const char *path, struct ng_err *err)

@@ -62,7 +62,7 @@ struct night {
 	struct case_facts cf;
 	char cut_dir[64];
 	char run_dir[PATH_MAX + 64];
-	int lock_fd;
+	int lock_fd, locked;
 	struct ng_date date;
 	char iso[11];
 	struct journal_row pend[COMMIT_EVERY];   /* written and flushed at the next checkpoint */
@@ -107,6 +107,7 @@ static int take_lock(struct night *n, struct ng_err *err)
 	if (flock(n->lock_fd, LOCK_EX | LOCK_NB) != 0)
 		return ng_fail(err, NG_ELOCKED, "another noticegen run holds '%s'; wait for it to finish",
 			       path);
+	n->locked = 1;
 	return 0;
 }
 
@@ -772,6 +773,11 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	snprintf(res->run_dir, sizeof(res->run_dir), "%s", n->run_dir);
 	ret = 0;
 cleanup:
+	if (ret && n->led && n->locked) {
+		/* Best effort: the morning should not find the night still "running". */
+		now_iso(now);
+		ledger_run_mark(n->led, n->iso, "failed", now, NULL);
+	}
 	out_totals_release(&t);
 	night_release(n);
 	free(n);
