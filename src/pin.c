@@ -197,26 +197,6 @@ int pin_store_sealed(struct ledger *L, int64_t party, const struct pin_sealed *s
 			      sizeof(sp->box), sp->issued_on, err);
 }
 
-int pin_issue(struct ledger *L, const struct pin_key *key, int64_t party, int64_t case_key,
-	      const char *today, struct ng_err *err)
-{
-	struct pin_sealed sp;
-	char pin[6];
-	int ret;
-
-	pin_draw(pin);
-	ret = pin_seal(key, party, case_key, pin, &sp, err);
-	pin_wipe(pin);
-	if (ret)
-		return ret;
-	snprintf(sp.issued_on, sizeof(sp.issued_on), "%s", today);
-	ret = pin_store_sealed(L, party, &sp, err);
-	if (!ret)
-		ret = ledger_pin_audit(L, party, case_key, today, "issue", "noticegen",
-				       "new order recorded", err);
-	return ret;
-}
-
 int pin_reveal(struct ledger *L, const struct pin_key *key, int64_t party, int64_t case_key,
 	       char pin[6], struct ng_err *err)
 {
@@ -247,6 +227,7 @@ int pin_check(struct ledger *L, const struct pin_key *key, int64_t party, int64_
 	return ret;
 }
 
+
 int pin_replace(struct ledger *L, const struct pin_key *key, int64_t party, int64_t case_key,
 		const char *today, struct pin_sealed *now, struct ng_err *err)
 {
@@ -254,6 +235,7 @@ int pin_replace(struct ledger *L, const struct pin_key *key, int64_t party, int6
 	char pin[6];
 	int ret;
 
+	/* The clear PIN lives only between the draw and the seal. */
 	pin_draw(pin);
 	ret = pin_seal(key, party, case_key, pin, &sp, err);
 	pin_wipe(pin);
@@ -263,6 +245,18 @@ int pin_replace(struct ledger *L, const struct pin_key *key, int64_t party, int6
 	ret = pin_store_sealed(L, party, &sp, err);
 	if (!ret && now)
 		*now = sp;
+	return ret;
+}
+
+int pin_issue(struct ledger *L, const struct pin_key *key, int64_t party, int64_t case_key,
+	      const char *today, struct ng_err *err)
+{
+	/* A first PIN is a replacement of none, audited as an issue. */
+	int ret = pin_replace(L, key, party, case_key, today, NULL, err);
+
+	if (!ret)
+		ret = ledger_pin_audit(L, party, case_key, today, "issue", "noticegen",
+				       "new order recorded", err);
 	return ret;
 }
 
