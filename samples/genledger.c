@@ -1,7 +1,7 @@
 /*
  * genledger.c - writes a deterministic sample ledger for noticegen.
  *
- *   genledger --out FILE --cases N [--seed S] [--as-of YYYY-MM-DD]
+ *   genledger --out FILE --cases N [--seed S] [--as-of YYYY-MM-DD] [--bad]
  *
  * Creates FILE (it must not exist), applies the ledger schema (the text of
  * src/schema.sql, which the build embeds as ng_schema_sql) and fills it with
@@ -23,6 +23,12 @@
  * in the week before A (PIN letters), a closed case, and a case_id reused
  * in another county. After those, each kind recurs at a few percent.
  * samples/README.md shows how to find each kind with SQL.
+ *
+ * --bad appends one case per injected fault (invalid UTF-8, NULs, control
+ * characters, huge names, bad amounts and dates, unknown codes, missing or
+ * doubled parents...) after the N good cases, which stay exactly as without
+ * it, and lists them in FILE.faults.tsv with the reason noticegen should
+ * give (see "--bad" below).
  */
 #include <sqlite3.h>
 
@@ -600,6 +606,7 @@ struct gen {
 	struct charge *charges;
 	int n_charges, cap_charges;
 	int64_t n_parties, n_payments, n_orders, n_charges_total, n_disb;
+	int force_normal;       /* --bad: the fault cases are ordinary open cases */
 };
 
 /* ------------------------------------------------------------------ */
@@ -806,6 +813,7 @@ static const char *const stmt_table[ST_COUNT] = {
 /* What to clean up if the run fails half way. */
 static struct {
 	const char *path;       /* set once we created the file */
+	char *faults_path;      /* --bad: set once we created FILE.faults.tsv */
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
 } G;
@@ -833,6 +841,11 @@ static void discard_output(void)
 			free(journal);
 		}
 		G.path = NULL;
+	}
+	if (G.faults_path) {
+		remove(G.faults_path);
+		free(G.faults_path);
+		G.faults_path = NULL;
 	}
 }
 
@@ -1481,7 +1494,7 @@ static void plan_case(struct gen *g, int64_t index, struct plan *pl)
 	pl->key = index + 1;
 	pl->kind = index < NELEM(first_kinds) ? first_kinds[index]
 					      : draw_kind(&r);
-	if (pl->kind == K_DUPID && index == 0)
+	if ((pl->kind == K_DUPID && index == 0) || g->force_normal)
 		pl->kind = K_NORMAL;
 	pl->status = "open";
 	pl->stop_day = g->asof;
@@ -1905,17 +1918,300 @@ static void write_case(struct gen *g, int64_t index)
 }
 
 /* ------------------------------------------------------------------ */
+/* --bad: injected faults, one extra case each                          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Each fault is an ordinary open case (planned like the others, from the
+ * stream of its own case number) that gets one bad row or value once it is
+ * written. They come after the N good cases, so the good cases keep their
+ * keys, ids and rows: a --bad ledger holds exactly the rows of the plain
+ * ledger of the same seed, N and as-of date, plus the fault cases.
+ *
+ * "In the window" means the month before A, which the nightly notice and
+ * statement of the run on A read row by row; "historic" rows lie six
+ * months or more before A, where noticegen only sums them into balances.
+ */
+enum fault_id {
+	F_NAME_UTF8, F_NAME_NUL, F_ADDR_CTRL, F_NAME_LONG, F_PAY_NEG,
+	F_PAY_OVERFLOW, F_PAY_REAL, F_PAY_TEXT, F_DATE_9999, F_DATE_INVALID,
+	F_LANG, F_ROLE, F_NO_PARTIES, F_TWO_CPS, F_PAY_DUP, F_PAY_SOURCE,
+	F_DISB_METHOD, F_STATUS, F_HIST_NEG, F_HIST_REAL, F_HIST_TEXT,
+	F_HIST_DATE, F_HIST_SUM, F_COUNT
+};
+
+/*
+ * expect: what the exceptions report must say about the case, as
+ * case-insensitive substrings: every ';'-separated term must appear, and a
+ * term may offer alternatives separated by '|'. "-" means no exception is
+ * expected (the rows are valid, the case must be served). %Y in expect is
+ * the year before A (see F_HIST_DATE).
+ */
+static const struct fault {
+	const char *name;
+	const char *expect;
+	const char *what;
+} faults[F_COUNT] = {
+	[F_NAME_UTF8] = {"name-invalid-utf8", "party name;utf-8",
+			 "CP name with Latin-1 bytes (invalid UTF-8)"},
+	[F_NAME_NUL] = {"name-nul", "party name;control|nul",
+			"NCP name with a NUL byte inside (TEXT of 9 bytes)"},
+	[F_ADDR_CTRL] = {"address-control-chars", "address line 1;control",
+			 "CP addr1 with BEL and ESC[2J"},
+	[F_NAME_LONG] = {"name-10000-chars", "party name;long|10000",
+			 "NCP name of 10,000 characters"},
+	[F_PAY_NEG] = {"payment-negative", "payment;not positive|negative|-5000",
+		       "payment of -5000 cents in the window"},
+	[F_PAY_OVERFLOW] = {"payment-overflow", "payment;range|overflow|9223372036854775807",
+			    "payment of 9223372036854775807 cents in the window"},
+	[F_PAY_REAL] = {"payment-real", "payment;whole number|12.5|real",
+			"payment amount stored as REAL 12.5 in the window"},
+	[F_PAY_TEXT] = {"payment-text", "payment;whole number|abc|text",
+			"payment amount stored as TEXT 'abc' in the window"},
+	[F_DATE_9999] = {"date-year-9999", "end date;9999",
+			 "order end_date 9999-12-31"},
+	[F_DATE_INVALID] = {"date-invalid", "start date;2026-02-30",
+			    "order start_date 2026-02-30"},
+	[F_LANG] = {"language-unknown", "language",
+		    "NCP lang 'xx'"},
+	[F_ROLE] = {"role-unknown", "role;GP",
+		    "CP role 'GP'"},
+	[F_NO_PARTIES] = {"no-parties", "0 custodial|no part",
+			  "case without parties"},
+	[F_TWO_CPS] = {"two-cps", "2 custodial|two custodial|two CP",
+		       "both parties have role CP"},
+	[F_PAY_DUP] = {"duplicate-payments", "-",
+		       "the same payment (12500 cents, direct) recorded twice in the window; accepted"},
+	[F_PAY_SOURCE] = {"payment-source-unknown", "payment;cash",
+			  "payment source 'cash' in the window"},
+	[F_DISB_METHOD] = {"disbursement-method-unknown", "disbursement;wire",
+			   "disbursement method 'wire' in the window"},
+	[F_STATUS] = {"status-unknown", "status;suspended",
+		      "case status 'suspended'"},
+	[F_HIST_NEG] = {"historic-payment-negative", "payment;not positive|negative|-5000",
+			"payment of -5000 cents six months before A (only summed)"},
+	[F_HIST_REAL] = {"historic-payment-real", "payment;whole number|12.5|real",
+			 "payment amount REAL 12.5 six months before A (only summed)"},
+	[F_HIST_TEXT] = {"historic-payment-text", "payment;whole number|abc|text",
+			 "payment amount TEXT 'abc' six months before A (only summed)"},
+	[F_HIST_DATE] = {"historic-payment-invalid-date", "%Y-02-30",
+			 "payment received_on YYYY-02-30 (the year before A; only summed)"},
+	[F_HIST_SUM] = {"historic-payments-overflow-sum", "overflow|range",
+			"two payments of 5e18 cents six months before A: the sum overflows 64 bits"},
+};
+
+static FILE *faults_tsv;        /* FILE.faults.tsv, while --bad writes it */
+
+static sqlite3_stmt *prep(const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(G.db, sql, -1, &s, NULL) != SQLITE_OK)
+		die_sql("preparing a fault");
+	return s;
+}
+
+static void run_once(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		die_sql("injecting a fault");
+}
+
+/* Changes one text column of one party to the given bytes. */
+static void set_party(const char *column, int64_t party, const char *v, int len)
+{
+	char sql[96];
+	sqlite3_stmt *s;
+
+	snprintf(sql, sizeof(sql), "UPDATE parties SET %s = ?1 WHERE party_id = ?2", column);
+	s = prep(sql);
+	sqlite3_bind_text(s, 1, v, len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, party);
+	run_once(s);
+}
+
+/*
+ * A payment on day; the amount is bound as given by type: SQLITE_INTEGER
+ * (cents), SQLITE_FLOAT (real) or SQLITE_TEXT (text).
+ */
+static void add_payment(int64_t key, const char *day, const char *month, int type,
+			int64_t cents, double real, const char *text, const char *source)
+{
+	sqlite3_stmt *s = prep("INSERT INTO payments (case_key, received_on, credit_month,"
+			       " amount_cents, source) VALUES (?1, ?2, ?3, ?4, ?5)");
+
+	sqlite3_bind_int64(s, 1, key);
+	sqlite3_bind_text(s, 2, day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, month, -1, SQLITE_TRANSIENT);
+	if (type == SQLITE_FLOAT)
+		sqlite3_bind_double(s, 4, real);
+	else if (type == SQLITE_TEXT)
+		sqlite3_bind_text(s, 4, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_int64(s, 4, cents);
+	sqlite3_bind_text(s, 5, source, -1, SQLITE_TRANSIENT);
+	run_once(s);
+}
+
+static void exec_key(const char *sql, int64_t key)
+{
+	sqlite3_stmt *s = prep(sql);
+
+	sqlite3_bind_int64(s, 1, key);
+	run_once(s);
+}
+
+/* Writes case number index as an ordinary case, then breaks it with fault f. */
+static void write_fault_case(struct gen *g, int64_t index, enum fault_id f)
+{
+	int64_t key = index + 1, cp = 2 * key - 1, ncp = 2 * key;
+	char win[16], win_m[16], old[32], old_m[32], expect[128];
+	int y, m, d;
+	sqlite3_stmt *s;
+
+	g->force_normal = 1;
+	write_case(g, index);
+	g->force_normal = 0;
+	fmt_date(win, month_first(g->am - 1) + 9);
+	fmt_month(win_m, g->am - 1);
+	fmt_date(old, month_first(g->am - 6) + 9);
+	fmt_month(old_m, g->am - 6);
+
+	switch (f) {
+	case F_NAME_UTF8:
+		set_party("name", cp, "Jos\xe9 Garc\xed" "a", -1);
+		break;
+	case F_NAME_NUL:
+		set_party("name", ncp, "Ana\0Smith", 9);
+		break;
+	case F_ADDR_CTRL:
+		set_party("addr1", cp, "12 Main Street\a\x1b[2J Apt 3", -1);
+		break;
+	case F_NAME_LONG: {
+		static const char part[] = "Maximiliano ";
+		char *name = malloc(10001);
+
+		if (!name)
+			die_oom();
+		for (int i = 0; i < 10000; i++)
+			name[i] = part[i % (sizeof(part) - 1)];
+		name[9999] = 'z';
+		name[10000] = '\0';
+		set_party("name", ncp, name, 10000);
+		free(name);
+		break;
+	}
+	case F_PAY_NEG:
+		add_payment(key, win, win_m, SQLITE_INTEGER, -5000, 0, NULL, "direct");
+		break;
+	case F_PAY_OVERFLOW:
+		add_payment(key, win, win_m, SQLITE_INTEGER, INT64_MAX, 0, NULL, "direct");
+		break;
+	case F_PAY_REAL:
+		add_payment(key, win, win_m, SQLITE_FLOAT, 0, 12.5, NULL, "direct");
+		break;
+	case F_PAY_TEXT:
+		add_payment(key, win, win_m, SQLITE_TEXT, 0, 0, "abc", "direct");
+		break;
+	case F_DATE_9999:
+		exec_key("UPDATE orders SET end_date = '9999-12-31' WHERE order_id ="
+			 " (SELECT max(order_id) FROM orders WHERE case_key = ?1)", key);
+		break;
+	case F_DATE_INVALID:
+		exec_key("UPDATE orders SET start_date = '2026-02-30' WHERE order_id ="
+			 " (SELECT max(order_id) FROM orders WHERE case_key = ?1)", key);
+		break;
+	case F_LANG:
+		set_party("lang", ncp, "xx", -1);
+		break;
+	case F_ROLE:
+		set_party("role", cp, "GP", -1);
+		break;
+	case F_NO_PARTIES:
+		exec_key("DELETE FROM parties WHERE case_key = ?1", key);
+		break;
+	case F_TWO_CPS:
+		set_party("role", ncp, "CP", -1);
+		break;
+	case F_PAY_DUP:
+		add_payment(key, win, win_m, SQLITE_INTEGER, 12500, 0, NULL, "direct");
+		add_payment(key, win, win_m, SQLITE_INTEGER, 12500, 0, NULL, "direct");
+		break;
+	case F_PAY_SOURCE:
+		add_payment(key, win, win_m, SQLITE_INTEGER, 12500, 0, NULL, "cash");
+		break;
+	case F_DISB_METHOD:
+		s = prep("INSERT INTO disbursements (case_key, party_id, disbursed_on, amount_cents,"
+			 " method) VALUES (?1, ?2, ?3, 12500, 'wire')");
+		sqlite3_bind_int64(s, 1, key);
+		sqlite3_bind_int64(s, 2, cp);
+		sqlite3_bind_text(s, 3, win, -1, SQLITE_TRANSIENT);
+		run_once(s);
+		break;
+	case F_STATUS:
+		exec_key("UPDATE cases SET status = 'suspended' WHERE case_key = ?1", key);
+		break;
+	case F_HIST_NEG:
+		add_payment(key, old, old_m, SQLITE_INTEGER, -5000, 0, NULL, "direct");
+		break;
+	case F_HIST_REAL:
+		add_payment(key, old, old_m, SQLITE_FLOAT, 0, 12.5, NULL, "direct");
+		break;
+	case F_HIST_TEXT:
+		add_payment(key, old, old_m, SQLITE_TEXT, 0, 0, "abc", "direct");
+		break;
+	case F_HIST_DATE:
+		civil_from_days(g->asof, &y, &m, &d);
+		snprintf(old, sizeof(old), "%04d-02-30", y - 1);
+		snprintf(old_m, sizeof(old_m), "%04d-02", y - 1);
+		add_payment(key, old, old_m, SQLITE_INTEGER, 12500, 0, NULL, "direct");
+		break;
+	case F_HIST_SUM:
+		add_payment(key, old, old_m, SQLITE_INTEGER, INT64_C(5000000000000000000), 0, NULL, "direct");
+		add_payment(key, old, old_m, SQLITE_INTEGER, INT64_C(5000000000000000000), 0, NULL, "direct");
+		break;
+	case F_COUNT:
+		break;
+	}
+
+	/* the list: case_key, case_id, county, fault, expected reason, what was done */
+	s = prep("SELECT case_id, county FROM cases WHERE case_key = ?1");
+	sqlite3_bind_int64(s, 1, key);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		die_sql("reading a fault case back");
+	civil_from_days(g->asof, &y, &m, &d);
+	{
+		const char *e = faults[f].expect, *at = strstr(e, "%Y");
+
+		if (at)
+			snprintf(expect, sizeof(expect), "%.*s%04d%s", (int)(at - e), e, y - 1, at + 2);
+		else
+			snprintf(expect, sizeof(expect), "%s", e);
+	}
+	fprintf(faults_tsv, "%" PRId64 "\t%s\t%s\t%s\t%s\t%s\n", key,
+		(const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
+		faults[f].name, expect, faults[f].what);
+	sqlite3_finalize(s);
+}
+
+/* ------------------------------------------------------------------ */
 /* Command line                                                         */
 /* ------------------------------------------------------------------ */
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: genledger --out FILE --cases N [--seed S]"
-		   " [--as-of YYYY-MM-DD]\n"
+		   " [--as-of YYYY-MM-DD] [--bad]\n"
 		   "  writes a new sample ledger FILE (which must not exist) with N"
 		   " cases (1-%d);\n"
-		   "  seed defaults to 1, the as-of date to %s\n",
-		MAX_CASES, DEFAULT_ASOF);
+		   "  seed defaults to 1, the as-of date to %s\n"
+		   "  --bad adds %d cases with injected faults after the N good"
+		   " ones and lists\n"
+		   "  them in FILE.faults.tsv (which must not exist either)\n",
+		MAX_CASES, DEFAULT_ASOF, F_COUNT);
 }
 
 static _Noreturn void die_usage(const char *what, const char *arg)
@@ -1990,6 +2286,7 @@ struct args {
 	uint64_t cases;
 	uint64_t seed;
 	int asof;
+	int bad;
 };
 
 static void parse_args(int argc, char **argv, struct args *a)
@@ -1997,10 +2294,13 @@ static void parse_args(int argc, char **argv, struct args *a)
 	const char *asof = DEFAULT_ASOF, *cases = NULL, *seed = "1", *v;
 
 	a->out = NULL;
+	a->bad = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			exit(0);
+		} else if (!strcmp(argv[i], "--bad")) {
+			a->bad = 1;
 		} else if ((v = opt_value(argc, argv, &i, "--out"))) {
 			a->out = v;
 		} else if ((v = opt_value(argc, argv, &i, "--cases"))) {
@@ -2059,6 +2359,29 @@ static void create_file(const char *path)
 	}
 }
 
+/* --bad: FILE.faults.tsv, created as exclusively as FILE. */
+static void create_faults_file(const char *out)
+{
+	size_t n = strlen(out) + sizeof(".faults.tsv");
+	char *path = malloc(n);
+
+	if (!path)
+		die_oom();
+	snprintf(path, n, "%s.faults.tsv", out);
+	faults_tsv = fopen(path, "wx");
+	if (!faults_tsv) {
+		int e = errno;
+
+		fprintf(stderr, "genledger: %s: %s%s\n", path, strerror(e),
+			e == EEXIST ? "; delete it first" : "");
+		free(path);
+		discard_output();
+		exit(e == EEXIST ? EXIT_USAGE : 1);
+	}
+	G.faults_path = path;
+	fputs("case_key\tcase_id\tcounty\tfault\texpect\twhat\n", faults_tsv);
+}
+
 int main(int argc, char **argv)
 {
 	struct args a;
@@ -2067,6 +2390,8 @@ int main(int argc, char **argv)
 
 	parse_args(argc, argv, &a);
 	create_file(a.out);
+	if (a.bad)
+		create_faults_file(a.out);
 
 	memset(&g, 0, sizeof(g));
 	g.seed = a.seed;
@@ -2102,6 +2427,9 @@ int main(int argc, char **argv)
 
 	for (uint64_t i = 0; i < a.cases; i++)
 		write_case(&g, (int64_t)i);
+	if (a.bad)
+		for (int f = 0; f < F_COUNT; f++)
+			write_fault_case(&g, (int64_t)a.cases + f, (enum fault_id)f);
 
 	for (int i = 0; i < ST_COUNT; i++) {
 		sqlite3_finalize(G.st[i]);
@@ -2116,6 +2444,22 @@ int main(int argc, char **argv)
 	free(g.pays);
 	free(g.charges);
 
+	if (a.bad) {
+		if (fclose(faults_tsv) != 0) {
+			faults_tsv = NULL;
+			fprintf(stderr, "genledger: writing %s: %s\n",
+				G.faults_path, strerror(errno));
+			discard_output();
+			exit(1);
+		}
+		printf("genledger: wrote %" PRIu64 " cases and %d cases with"
+		       " injected faults (%" PRId64 " parties, %" PRId64
+		       " payments) to %s; the faults are listed in %s\n",
+		       a.cases, F_COUNT, g.n_parties, g.n_payments, a.out,
+		       G.faults_path);
+		free(G.faults_path);
+		return 0;
+	}
 	printf("genledger: wrote %" PRIu64 " cases (%" PRId64 " parties, %"
 	       PRId64 " payments) to %s\n", a.cases, g.n_parties,
 	       g.n_payments, a.out);

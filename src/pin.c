@@ -227,7 +227,6 @@ int pin_check(struct ledger *L, const struct pin_key *key, int64_t party, int64_
 	return ret;
 }
 
-
 int pin_replace(struct ledger *L, const struct pin_key *key, int64_t party, int64_t case_key,
 		const char *today, struct pin_sealed *now, struct ng_err *err)
 {
