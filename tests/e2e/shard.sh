@@ -73,6 +73,14 @@ config jobs "$tmp/jobs.db" "$tmp/jobs"
 same "$tmp/ref/$D/manifest.csv" "$tmp/jobs/$D/manifest.csv" && ok "--jobs 2 gives the manifest of --jobs 1, byte for byte" ||
 	notok "--jobs 2 differs from --jobs 1"
 
+# The faster libharu internals (src/haru_fast.c) change no byte.
+cp "$tmp/master.db" "$tmp/plain.db"
+config plain "$tmp/plain.db" "$tmp/plain"
+NOTICEGEN_PLAIN_LIBHARU=1 "$NG" run --config "$tmp/plain.ini" --date $D --quiet 2>/dev/null
+same "$tmp/ref/$D/manifest.csv" "$tmp/plain/$D/manifest.csv" &&
+	ok "plain libharu (NOTICEGEN_PLAIN_LIBHARU=1) writes the same documents as the faster internals" ||
+	notok "plain libharu and the faster internals differ"
+
 # A Slurm array task picks its shard from the environment.
 cp "$tmp/master.db" "$tmp/slurm.db"
 config slurm "$tmp/slurm.db" "$tmp/slurm"
