@@ -12,7 +12,7 @@ DATE=2026-11-03
 tmp=$(mktemp -d /tmp/noticegen-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-"$bin/genledger" --out "$tmp/ledger.db" --cases "$N" --seed 11 --as-of "$DATE" >/dev/null
+"$bin/genledger" --out "$tmp/ledger.db" --cases "$N" --seed 1 --as-of "$DATE" >/dev/null
 "$bin/noticegen" keygen "$tmp/pin.key"
 
 config() {  # $1: output folder
