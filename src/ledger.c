@@ -171,6 +171,37 @@ fail:
 	return NULL;
 }
 
+int ledger_scans(struct ledger *L, char *why, size_t cap)
+{
+	/* The queries run once per case or per document: none may read a whole table. */
+	static const enum stmt_id per_case[] = {
+		Q_CASE, Q_PARTIES, Q_ORDERS, Q_SUM_CHARGES, Q_SUM_PAYMENTS, Q_SUM_ADJ, Q_CHARGES,
+		Q_PAYMENTS, Q_ADJ, Q_DISB, Q_J_LOOKUP, Q_PIN_GET, Q_PIN_LETTERS, Q_BAD_ROWS, Q_CASE_KEYS,
+	};
+	size_t i, used = 0;
+	int found = 0;
+
+	why[0] = '\0';
+	for (i = 0; i < sizeof(per_case) / sizeof(*per_case); i++) {
+		char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql[per_case[i]]);
+		sqlite3_stmt *s = NULL;
+
+		if (q && sqlite3_prepare_v2(L->db, q, -1, &s, NULL) == SQLITE_OK)
+			while (sqlite3_step(s) == SQLITE_ROW) {
+				const char *d = (const char *)sqlite3_column_text(s, 3);
+
+				if (d && !strncmp(d, "SCAN ", 5) && strncmp(d, "SCAN CONSTANT", 13)) {
+					found++;
+					used += (size_t)snprintf(why + used, used < cap ? cap - used : 0, "%s%s in: %.60s",
+								 used ? "; " : "", d, sql[per_case[i]]);
+				}
+			}
+		sqlite3_finalize(s);
+		sqlite3_free(q);
+	}
+	return found;
+}
+
 struct sqlite3 *ledger_db(struct ledger *L)
 {
 	return L->db;

@@ -108,6 +108,12 @@ int ledger_init(const char *path, struct ng_err *err);
  */
 struct sqlite3 *ledger_db(struct ledger *L);
 
+/*
+ * How many of the per-case queries read a whole table (EXPLAIN QUERY PLAN
+ * says SCAN), naming them in why. For tests: the answer must be 0.
+ */
+int ledger_scans(struct ledger *L, char *why, size_t cap);
+
 /* Opens an existing ledger read-write and checks its schema version. Close with ledger_close. */
 struct ledger *ledger_open(const char *path, struct ng_err *err);
 void ledger_close(struct ledger *L);

@@ -122,6 +122,8 @@ CREATE TABLE IF NOT EXISTS pin_audit (
     staff       TEXT,
     reason      TEXT
 );
+CREATE INDEX IF NOT EXISTS pin_audit_case ON pin_audit(case_key, at);
+CREATE INDEX IF NOT EXISTS pin_audit_party ON pin_audit(party_id, at);
 
 -- The run journal: one row per document written, recorded only after its
 -- file is durable. The natural key (doc_type, party_id, period) makes a
@@ -145,6 +147,7 @@ CREATE TABLE IF NOT EXISTS journal (
     PRIMARY KEY (doc_type, party_id, period),
     UNIQUE (run_date, ord)
 );
+CREATE INDEX IF NOT EXISTS journal_case ON journal(case_key);
 
 -- Cases a run could not serve, with the reason (the exceptions report is
 -- made from this table, so a resumed run reports the same).

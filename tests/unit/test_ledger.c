@@ -1,0 +1,109 @@
+/*
+ * The ledger's queries: every per-case query is served by an index (read
+ * from EXPLAIN QUERY PLAN, on a real SQLite file made from the schema), and
+ * a bad case comes back as a data error with its reason.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ledger.h"
+
+static char dir[64], db[128];
+
+static int setup(void **state)
+{
+	struct ng_err err = { 0 };
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/ng-test-ledger-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/ledger.db", dir);
+	if (ledger_init(db, &err))
+		fail_msg("%s", err.msg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[96];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static void per_case_queries_use_indexes(void **state)
+{
+	struct ng_err err = { 0 };
+	struct ledger *L = ledger_open(db, &err);
+	char why[2048];
+
+	(void)state;
+	assert_non_null(L);
+	if (ledger_scans(L, why, sizeof(why)))
+		fail_msg("full table scans: %s", why);
+	ledger_close(L);
+}
+
+/* Without the indexes the same check must fail: the test can tell. */
+static void the_check_sees_a_scan(void **state)
+{
+	struct ng_err err = { 0 };
+	struct ledger *L;
+	sqlite3 *h;
+	char why[2048];
+
+	(void)state;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "DROP INDEX payments_case", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	L = ledger_open(db, &err);
+	assert_non_null(L);
+	assert_true(ledger_scans(L, why, sizeof(why)) > 0);
+	assert_non_null(strstr(why, "payments"));
+	ledger_close(L);
+}
+
+static void bad_case_is_a_data_error(void **state)
+{
+	struct ng_err err = { 0 };
+	struct case_facts cf;
+	struct ledger *L;
+	sqlite3 *h;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+		"INSERT INTO cases VALUES (1, 'AB12345C1', 'Kings', 'open', '2026-01-01');"
+		"INSERT INTO parties (party_id, case_key, role, name, lang) VALUES (1, 1, 'CP', 'A', 'en'), (2, 1, 'GP', 'B', 'en');",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	L = ledger_open(db, &err);
+	assert_non_null(L);
+	memset(&cf, 0, sizeof(cf));
+	cf.run = cf.due = cf.stmt.from = cf.stmt.to = cf.month.from = cf.month.to = (struct ng_date){ 2026, 11, 3 };
+	assert_int_equal(ledger_load_case(L, 1, &cf, &err), NG_EDATA);
+	assert_non_null(strstr(err.msg, "unknown role 'GP'"));
+	case_facts_release(&cf);
+	ledger_close(L);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(per_case_queries_use_indexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_check_sees_a_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_case_is_a_data_error, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
+}
