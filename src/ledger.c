@@ -25,8 +25,7 @@ enum stmt_id {
 static const char *const sql[Q_COUNT] = {
 	[Q_CASE_KEYS] = "SELECT case_key FROM cases WHERE case_key > ?1 ORDER BY case_key LIMIT ?2",
 	[Q_CASE] = "SELECT case_id, county, status FROM cases WHERE case_key = ?1",
-	[Q_PARTIES] = "SELECT party_id, role, name, addr1, addr2, city, state, zip, country, lang, ssn,"
-		      " (SELECT issued_on FROM pins WHERE pins.party_id = parties.party_id)"
+	[Q_PARTIES] = "SELECT party_id, role, name, addr1, addr2, city, state, zip, country, lang, ssn"
 		      " FROM parties WHERE case_key = ?1 ORDER BY party_id",
 	[Q_ORDERS] = "SELECT order_id, monthly_cents, start_date, end_date, pay_method, recorded_on"
 		     " FROM orders WHERE case_key = ?1 ORDER BY order_id",
@@ -406,8 +405,6 @@ static int load_parties(struct ledger *L, struct case_facts *cf, struct ng_err *
 		}
 		if (strlen(ssn) >= 4)
 			memcpy(p->ssn4, ssn + strlen(ssn) - 4, 5);
-		if (take_date(s, 11, &p->pin_issued, 0, "PIN issue date", err))
-			return NG_EDATA;
 		cf->nparty++;
 	}
 	if (rc != SQLITE_DONE)

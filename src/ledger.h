@@ -31,7 +31,6 @@ struct party {
 	char city[64], state[8], zip[16], country[32];
 	char lang[8];
 	char ssn4[5];           /* last four digits of the SSN, or "" */
-	struct ng_date pin_issued;  /* y == 0: no PIN yet */
 };
 
 struct order {
