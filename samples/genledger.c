@@ -2427,9 +2427,19 @@ int main(int argc, char **argv)
 
 	for (uint64_t i = 0; i < a.cases; i++)
 		write_case(&g, (int64_t)i);
-	if (a.bad)
+	if (a.bad) {
+		sqlite3_stmt *s;
+
 		for (int f = 0; f < F_COUNT; f++)
 			write_fault_case(&g, (int64_t)a.cases + f, (enum fault_id)f);
+		/* the faults add and remove rows: count what is there */
+		s = prep("SELECT (SELECT count(*) FROM parties), (SELECT count(*) FROM payments)");
+		if (sqlite3_step(s) != SQLITE_ROW)
+			die_sql("counting rows");
+		g.n_parties = sqlite3_column_int64(s, 0);
+		g.n_payments = sqlite3_column_int64(s, 1);
+		sqlite3_finalize(s);
+	}
 
 	for (int i = 0; i < ST_COUNT; i++) {
 		sqlite3_finalize(G.st[i]);

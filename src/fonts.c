@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "i18n.h"
@@ -21,6 +22,7 @@
 
 struct face {
 	struct font_face pub;
+	int memfd;              /* the cut font, when kept in memory (0: none) */
 	int base;               /* a synthetic bold: the regular face it is drawn from; else itself */
 	FT_Face ft;
 	hb_font_t *hb;          /* for shaped scripts */
@@ -199,7 +201,20 @@ static int add_face(struct fonts *f, const struct ini *ini, const char *script,
 	fc->base = f->n;
 	snprintf(fc->pub.id, sizeof(fc->pub.id), "%s.%s", script, style);
 	snprintf(fc->pub.src, sizeof(fc->pub.src), "%s", src);
-	snprintf(fc->pub.cut, sizeof(fc->pub.cut), "%s/%s.%s.ttf", cut_dir, script, style);
+	if (cut_dir) {
+		snprintf(fc->pub.cut, sizeof(fc->pub.cut), "%s/%s.%s.ttf", cut_dir, script, style);
+	} else {
+		/*
+		 * In memory, named through /proc: the kernel drops it with the last
+		 * process that holds it, so a killed run leaves nothing behind.
+		 */
+		fc->memfd = memfd_create(fc->pub.id, 0);
+		if (fc->memfd < 0) {
+			fc->memfd = 0;
+			return ng_fail(err, NG_EINTERNAL, "cannot make an in-memory file: %s", strerror(errno));
+		}
+		snprintf(fc->pub.cut, sizeof(fc->pub.cut), "/proc/self/fd/%d", fc->memfd);
+	}
 	if (access(src, R_OK) != 0)
 		return ng_fail(err, NG_ECONFIG,
 			       "%s: [%s] %s = %s: font file not found; install it with "
@@ -303,6 +318,8 @@ void fonts_free(struct fonts *f)
 		return;
 	/* All slots, not just n: a face that failed half-way holds resources too. */
 	for (i = 0; i < MAX_FACES; i++) {
+		if (f->face[i].memfd > 0 && f->face[i].base == i)
+			close(f->face[i].memfd);
 		if (f->face[i].hb)
 			hb_font_destroy(f->face[i].hb);
 		if (f->face[i].ft)

@@ -31,7 +31,8 @@ struct font_face {
 
 /*
  * Reads ini_path, checks every file exists and is TrueType, cuts each face
- * into cut_dir (which must exist and be private to the run) keeping the
+ * into cut_dir (which must exist and be private to the run; NULL: into
+ * memory, gone with the process however it ends) keeping the
  * configured ranges and, for scripts marked catalog = yes, every character
  * the catalogs in i18n of that script use (i18n may be NULL). On error
  * returns NULL with err naming the file, the key and the fix (the Debian

@@ -2,11 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -60,7 +61,6 @@ struct night {
 	struct dlist dl;
 	struct doc_ctx doc;
 	struct case_facts cf;
-	char cut_dir[64];
 	char run_dir[PATH_MAX + 64];
 	int lock_fd, locked;
 	struct ng_date date;
@@ -68,16 +68,12 @@ struct night {
 	struct journal_row pend[COMMIT_EVERY];   /* written and flushed at the next checkpoint */
 	int npend;
 	int job, jobs;                           /* this worker serves cases with key % jobs == job */
+	pid_t parent;
 	long written, resumed;
 	int notice_due, statement_due, coupon_due;
 	struct ng_date pin_from;
+	struct ng_err *pin_err;          /* where issue_one reports */
 };
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
 
 static void night_release(struct night *n)
 {
@@ -89,8 +85,6 @@ static void night_release(struct night *n)
 	i18n_free(n->i18n);
 	ledger_close(n->led);
 	pin_key_wipe(&n->key);
-	if (n->cut_dir[0])
-		nftw(n->cut_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
 	if (n->lock_fd > 0)
 		close(n->lock_fd);
 }
@@ -126,12 +120,7 @@ static int setup(struct night *n, const char *config, const char *date, struct n
 		return -1;
 	if (pin_key_load(&n->key, n->cfg.pin_key, err))
 		return -1;
-	snprintf(n->cut_dir, sizeof(n->cut_dir), "/tmp/noticegen-fonts-XXXXXX");
-	if (!mkdtemp(n->cut_dir)) {
-		n->cut_dir[0] = '\0';
-		return ng_fail(err, NG_EOUTPUT, "cannot create a folder in /tmp: %s", strerror(errno));
-	}
-	n->fonts = fonts_load(n->cfg.fonts, n->cut_dir, n->i18n, err);
+	n->fonts = fonts_load(n->cfg.fonts, NULL, n->i18n, err);
 	if (!n->fonts)
 		return -1;
 	if (text_check_catalogs(n->fonts, n->i18n, err))
@@ -220,13 +209,8 @@ static void plan_night(struct night *n)
 static int issue_one(int64_t party, int64_t case_key, void *arg)
 {
 	struct night *n = arg;
-	struct ng_err err = { 0 };
 
-	if (pin_issue(n->led, &n->key, party, case_key, n->iso, &err)) {
-		log_error("%s", err.msg);
-		return -1;
-	}
-	return 0;
+	return pin_issue(n->led, &n->key, party, case_key, n->iso, n->pin_err) ? -1 : 0;
 }
 
 /* PINs for the parties of newly recorded orders, in one transaction, before any letter is drawn. */
@@ -234,9 +218,11 @@ static int issue_pins(struct night *n, struct ng_err *err)
 {
 	if (ledger_begin(n->led, err))
 		return -1;
+	n->pin_err = err;
 	if (ledger_parties_needing_pin(n->led, n->pin_from, n->date, issue_one, n, err)) {
 		ledger_rollback(n->led);
-		return ng_fail(err, NG_ELEDGER, "cannot issue PINs: %s", err->msg);
+		ng_err_prefix(err, "issuing the night's PINs");
+		return -1;
 	}
 	return ledger_commit(n->led, err);
 }
@@ -619,6 +605,10 @@ static void __attribute__((noreturn)) worker(struct night *n, const struct run_o
 	struct run_opts quiet = *o;
 
 	memset(&rep, 0, sizeof(rep));
+	/* A killed parent takes its workers with it: no orphan goes on writing and holding the lock. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != n->parent)
+		_exit(1);
 	n->job = job;
 	quiet.progress = 0;
 	/*
@@ -654,6 +644,7 @@ static int each_case_parallel(struct night *n, const struct run_opts *o, struct 
 	ledger_close(n->led);
 	n->led = NULL;
 	n->jobs = o->jobs;
+	n->parent = getpid();
 	for (k = 0; k < o->jobs; k++) {
 		if (pipe(fds[k]) != 0 || (pid[k] = fork()) < 0)
 			return ng_fail(err, NG_EINTERNAL, "cannot start worker %d: %s", k, strerror(errno));
