@@ -1555,8 +1555,11 @@ static void plan_case(struct gen *g, int64_t index, struct plan *pl)
 	if (pl->kind == K_PIN && pl->n_orders == 1)
 		pl->opened = pl->o[0].recorded - rng_range(&r, 20, 120);
 
-	memcpy(g->prev_case_id, pl->case_id, sizeof(g->prev_case_id));
-	g->prev_county = pl->county;
+	/* A duplicate is never copied again: two in a row could land back in the first's county. */
+	if (pl->kind != K_DUPID) {
+		memcpy(g->prev_case_id, pl->case_id, sizeof(g->prev_case_id));
+		g->prev_county = pl->county;
+	}
 }
 
 /* ------------------------------------------------------------------ */
