@@ -8,7 +8,10 @@
 #include <harfbuzz/hb.h>
 #include <hpdf.h>
 #include <hpdf_doc.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
 #include <qrencode.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +29,7 @@ struct pdf_writer {
 	size_t cap;
 	HPDF_Page *pages;
 	int npages_cap;
+	char **paths[MAX_FACES];            /* shaped scripts: each glyph's outline, by glyph id */
 };
 
 /* libharu calls this on every error; remember it and let the caller check. Never longjmp. */
@@ -101,6 +105,13 @@ void pdf_free(struct pdf_writer *w)
 		return;
 	if (w->pdf)
 		HPDF_Free(w->pdf);
+	for (int f = 0; f < MAX_FACES; f++) {
+		if (!w->paths[f])
+			continue;
+		for (int g = 0; g < 0x10000; g++)
+			free(w->paths[f][g]);
+		free(w->paths[f]);
+	}
 	free(w->buf);
 	free(w->pages);
 	free(w);
@@ -157,21 +168,40 @@ static void draw_qr(HPDF_Page page, const struct dl_item *it, const char *payloa
 	QRcode_free(qr);
 }
 
-/* Where an outline is being drawn: font units to page points. */
-struct pen {
-	HPDF_Page page;
-	double ox, oy, scale;
-	double lx, ly;          /* the current point, font units */
+/* A glyph outline as PDF path operators in font units, built once per run. */
+struct path_buf {
+	char *s;
+	size_t n, cap;
+	double lx, ly;          /* the current point */
 };
 
-static float px(const struct pen *p, const FT_Vector *v) { return (float)(p->ox + v->x * p->scale); }
-static float py(const struct pen *p, const FT_Vector *v) { return (float)(p->oy + v->y * p->scale); }
+static void put(struct path_buf *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct path_buf *p, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	if (p->n + 96 > p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 512;
+		char *q = realloc(p->s, cap);
+
+		if (!q)
+			return;
+		p->s = q;
+		p->cap = cap;
+	}
+	va_start(ap, fmt);
+	len = vsnprintf(p->s + p->n, p->cap - p->n, fmt, ap);
+	va_end(ap);
+	if (len > 0 && (size_t)len < p->cap - p->n)
+		p->n += (size_t)len;
+}
 
 static int move_to(const FT_Vector *to, void *u)
 {
-	struct pen *p = u;
+	struct path_buf *p = u;
 
-	HPDF_Page_MoveTo(p->page, px(p, to), py(p, to));
+	put(p, "%ld %ld m\n", (long)to->x, (long)to->y);
 	p->lx = to->x;
 	p->ly = to->y;
 	return 0;
@@ -179,9 +209,9 @@ static int move_to(const FT_Vector *to, void *u)
 
 static int line_to(const FT_Vector *to, void *u)
 {
-	struct pen *p = u;
+	struct path_buf *p = u;
 
-	HPDF_Page_LineTo(p->page, px(p, to), py(p, to));
+	put(p, "%ld %ld l\n", (long)to->x, (long)to->y);
 	p->lx = to->x;
 	p->ly = to->y;
 	return 0;
@@ -190,11 +220,14 @@ static int line_to(const FT_Vector *to, void *u)
 /* TrueType's quadratic curves, as the cubic Béziers PDF draws. */
 static int conic_to(const FT_Vector *c, const FT_Vector *to, void *u)
 {
-	struct pen *p = u;
-	FT_Vector c1 = { (FT_Pos)(p->lx + 2.0 / 3 * (c->x - p->lx)), (FT_Pos)(p->ly + 2.0 / 3 * (c->y - p->ly)) };
-	FT_Vector c2 = { (FT_Pos)(to->x + 2.0 / 3 * (c->x - to->x)), (FT_Pos)(to->y + 2.0 / 3 * (c->y - to->y)) };
+	struct pen_pt { double x, y; } c1, c2;
+	struct path_buf *p = u;
 
-	HPDF_Page_CurveTo(p->page, px(p, &c1), py(p, &c1), px(p, &c2), py(p, &c2), px(p, to), py(p, to));
+	c1.x = p->lx + 2.0 / 3 * (c->x - p->lx);
+	c1.y = p->ly + 2.0 / 3 * (c->y - p->ly);
+	c2.x = to->x + 2.0 / 3 * (c->x - to->x);
+	c2.y = to->y + 2.0 / 3 * (c->y - to->y);
+	put(p, "%.1f %.1f %.1f %.1f %ld %ld c\n", c1.x, c1.y, c2.x, c2.y, (long)to->x, (long)to->y);
 	p->lx = to->x;
 	p->ly = to->y;
 	return 0;
@@ -202,31 +235,52 @@ static int conic_to(const FT_Vector *c, const FT_Vector *to, void *u)
 
 static int cubic_to(const FT_Vector *c1, const FT_Vector *c2, const FT_Vector *to, void *u)
 {
-	struct pen *p = u;
+	struct path_buf *p = u;
 
-	HPDF_Page_CurveTo(p->page, px(p, c1), py(p, c1), px(p, c2), py(p, c2), px(p, to), py(p, to));
+	put(p, "%ld %ld %ld %ld %ld %ld c\n", (long)c1->x, (long)c1->y, (long)c2->x, (long)c2->y,
+	    (long)to->x, (long)to->y);
 	p->lx = to->x;
 	p->ly = to->y;
 	return 0;
 }
 
+/* The outline of glyph gid of face as path operators (NUL-terminated), cached for the run. */
+static const char *glyph_path(struct pdf_writer *w, int face, unsigned gid)
+{
+	static const FT_Outline_Funcs funcs = { move_to, line_to, conic_to, cubic_to, 0, 0 };
+	FT_Face ft = fonts_ft(w->fonts, face);
+	struct path_buf p = { 0 };
+
+	if (gid >= 0x10000)
+		return "";
+	if (!w->paths[face] && !(w->paths[face] = calloc(0x10000, sizeof(char *))))
+		return "";
+	if (w->paths[face][gid])
+		return w->paths[face][gid];
+	if (FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) == 0 &&
+	    ft->glyph->format == FT_GLYPH_FORMAT_OUTLINE && ft->glyph->outline.n_contours > 0)
+		FT_Outline_Decompose(&ft->glyph->outline, &funcs, &p);
+	w->paths[face][gid] = p.s ? p.s : calloc(1, 1);
+	return w->paths[face][gid] ? w->paths[face][gid] : "";
+}
+
 /*
  * A complex-script run (Bengali): shaped with HarfBuzz, each glyph's outline
  * filled as a path, since the PDF library can only place characters, not
- * the conjuncts and reordered vowel signs shaping makes. The text itself
- * goes on top, invisible, so it can be searched and copied.
+ * the conjuncts and reordered vowel signs shaping makes. Each glyph's path is
+ * built once per run and written scaled into place with one cm. The text
+ * itself goes on top, invisible, so it can be searched and copied.
  */
 static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *s)
 {
-	static const FT_Outline_Funcs funcs = { move_to, line_to, conic_to, cubic_to, 0, 0 };
 	hb_font_t *hb = fonts_hb(w->fonts, it->face);
-	FT_Face ft = fonts_ft(w->fonts, it->face);
 	hb_buffer_t *buf = hb_buffer_create();
+	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
 	hb_glyph_info_t *info;
 	hb_glyph_position_t *pos;
-	struct pen p = { page, 0, 0, it->size / fonts_upem(w->fonts, it->face), 0, 0 };
-	double pen_x = it->x;
+	double scale = it->size / fonts_upem(w->fonts, it->face), pen_x = it->x;
 	unsigned int n, i;
+	char cm[128];
 
 	hb_buffer_add_utf8(buf, s, (int)it->len, 0, (int)it->len);
 	hb_buffer_guess_segment_properties(buf);
@@ -235,15 +289,18 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
 	pos = hb_buffer_get_glyph_positions(buf, &n);
 	HPDF_Page_SetGrayFill(page, it->gray);
 	for (i = 0; i < n; i++) {
-		p.ox = pen_x + pos[i].x_offset * p.scale;
-		p.oy = it->y + pos[i].y_offset * p.scale;
-		if (FT_Load_Glyph(ft, info[i].codepoint, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) == 0 &&
-		    ft->glyph->format == FT_GLYPH_FORMAT_OUTLINE && ft->glyph->outline.n_contours > 0)
-			FT_Outline_Decompose(&ft->glyph->outline, &funcs, &p);
-		pen_x += pos[i].x_advance * p.scale;
+		const char *path = glyph_path(w, it->face, info[i].codepoint);
+
+		if (*path) {
+			/* A self-contained q ... Q block: libharu's own state is untouched. */
+			snprintf(cm, sizeof(cm), "q %.5f 0 0 %.5f %.2f %.2f cm\n", scale, scale,
+				 pen_x + pos[i].x_offset * scale, it->y + pos[i].y_offset * scale);
+			HPDF_Stream_WriteStr(out, cm);
+			HPDF_Stream_WriteStr(out, path);
+			HPDF_Stream_WriteStr(out, "f\nQ\n");
+		}
+		pen_x += pos[i].x_advance * scale;
 	}
-	if (HPDF_Page_GetGMode(page) == HPDF_GMODE_PATH_OBJECT)
-		HPDF_Page_Fill(page);
 	hb_buffer_destroy(buf);
 	HPDF_Page_BeginText(page);
 	HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
