@@ -465,9 +465,13 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 
 		for (k = 0; served[k] && strcmp(served[k], cf->party[i].lang); k++)
 			;
-		if (!served[k])
-			return exception(n, &cf->party[i], NULL, "unknown language code; expected one of "
-					 "en es zh ru yi bn ko ht it ar pl fr ur", err);
+		if (!served[k]) {
+			char why[160];
+
+			snprintf(why, sizeof(why), "unknown language code '%s'; expected one of "
+				 "en es zh ru yi bn ko ht it ar pl fr ur", cf->party[i].lang);
+			return exception(n, &cf->party[i], NULL, why, err);
+		}
 	}
 	snprintf(month, sizeof(month), "%04d-%02d", cf->month.from.y, cf->month.from.m);
 	if (n->cfg.statement_freq == FREQ_QUARTERLY)
