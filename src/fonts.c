@@ -30,7 +30,11 @@ struct face {
 	uint16_t *adv;          /* advance per BMP code point, font units; lazily filled */
 };
 
+#define MAX_ALIASES 8
+
 struct fonts {
+	struct { char script[24], section[24]; } alias[MAX_ALIASES];   /* serves = ... */
+	int nalias;
 	FT_Library ft;
 	int n;
 	struct face face[MAX_FACES];
@@ -275,6 +279,23 @@ struct fonts *fonts_load(const char *ini_path, const char *cut_dir, const struct
 			goto cleanup;
 		if (catalog)
 			add_catalog(keep, i18n, script);
+		/* serves = other scripts this section's fonts draw too (han-hans by han-hant's font). */
+		snprintf(key, sizeof(key), "%s:serves", script);
+		{
+			char list[128], *tok, *save = NULL;
+
+			snprintf(list, sizeof(list), "%s", ini_str_or(ini, key, ""));
+			for (tok = strtok_r(list, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+				if (f->nalias == MAX_ALIASES) {
+					ng_fail(err, NG_ECONFIG, "%s: too many scripts in serves =", ini_path);
+					goto cleanup;
+				}
+				snprintf(f->alias[f->nalias].script, sizeof(f->alias[0].script), "%s", tok);
+				snprintf(f->alias[f->nalias++].section, sizeof(f->alias[0].section), "%s", script);
+				if (catalog)
+					add_catalog(keep, i18n, tok);
+			}
+		}
 		for (s = 0; s < 2; s++)
 			if (add_face(f, ini, script, styles[s], cut_dir, keep, err) != 0)
 				goto cleanup;
@@ -443,6 +464,17 @@ double fonts_width(struct fonts *f, int face, const char *s, size_t len, double 
 	return w;
 }
 
+/* The fonts section that draws script: its own, or one that serves it. */
+static const char *section_of(const struct fonts *f, const char *script)
+{
+	int i;
+
+	for (i = 0; i < f->nalias; i++)
+		if (!strcmp(f->alias[i].script, script))
+			return f->alias[i].section;
+	return script;
+}
+
 void fonts_use(struct fonts *f, const char *script, int rtl)
 {
 	char id[64];
@@ -453,6 +485,7 @@ void fonts_use(struct fonts *f, const char *script, int rtl)
 	f->rtl = rtl;
 	if (!script || !strcmp(script, "latin"))
 		return;
+	script = section_of(f, script);
 	snprintf(id, sizeof(id), "%s.regular", script);
 	reg = fonts_find(f, id);
 	snprintf(id, sizeof(id), "%s.bold", script);
@@ -473,7 +506,7 @@ int fonts_has_script(const struct fonts *f, const char *script)
 {
 	char id[64];
 
-	snprintf(id, sizeof(id), "%s.regular", script);
+	snprintf(id, sizeof(id), "%s.regular", section_of(f, script));
 	return fonts_find(f, id) >= 0;
 }
 
