@@ -44,63 +44,9 @@ LOGS=$TMP/logs
 PROBS=$TMP/problems
 mkdir -p "$LOGS"
 
-ok()    { PASS=$((PASS + 1)); echo "ok - $*"; }
-notok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-problem() { echo "$*" >> "$PROBS"; }
-verdict() {
-	if [ -s "$PROBS" ]; then
-		notok "$*"
-		head -n 15 "$PROBS" | sed 's/^/#   /'
-		n=$(wc -l < "$PROBS")
-		[ "$n" -gt 15 ] && echo "#   ... and $((n - 15)) more"
-	else
-		ok "$*"
-	fi
-	rm -f "$PROBS"
-}
-finish() {
-	echo "# $(($(date +%s) - START)) s"
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
-bail() {
-	notok "$*"
-	finish
-}
+VERDICT_LINES=15
+. "$HERE/lib.sh"
 
-# --- helpers -----------------------------------------------------------------
-# write_config FILE DIR: ledger, output and key in DIR; the repo's layouts,
-# fonts and catalogs; every other section copied from config/noticegen.ini.
-write_config() {
-	{
-		echo "[paths]"
-		echo "ledger  = $2/ledger.db"
-		echo "output  = $2/out"
-		echo "layouts = $ROOT/layouts"
-		echo "fonts   = $ROOT/fonts/fonts.ini"
-		echo "lang    = $ROOT/config/lang"
-		echo "pin_key = $2/pin.key"
-		echo
-		awk '/^[ \t]*\[/ { keep = ($0 !~ /^[ \t]*\[paths\]/) } keep' "$ROOT/config/noticegen.ini"
-	} > "$1"
-}
-# set_key FILE SECTION KEY VALUE: rewrite one key of an INI file in place; fails if absent.
-set_key() {
-	awk -v sec="$2" -v key="$3" -v val="$4" '
-		/^[ \t]*\[/ { in_sec = ($0 ~ "^[ \t]*\\[" sec "\\]") }
-		in_sec && $0 ~ "^[ \t]*" key "[ \t]*=" && !done { print key " = " val; done = 1; next }
-		{ print }
-		END { exit !done }' "$1" > "$1.new" && mv "$1.new" "$1"
-}
-# del_key FILE SECTION KEY: remove one key of an INI file; fails if absent.
-del_key() {
-	awk -v sec="$2" -v key="$3" '
-		/^[ \t]*\[/ { in_sec = ($0 ~ "^[ \t]*\\[" sec "\\]") }
-		in_sec && $0 ~ "^[ \t]*" key "[ \t]*=" && !done { done = 1; next }
-		{ print }
-		END { exit !done }' "$1" > "$1.new" && mv "$1.new" "$1"
-}
 # ngrun NAME CONFIG [DATE]: one night; stderr in $LOGS/NAME.err, exit status in RC.
 ngrun() {
 	timeout "$LIMIT" "$NG" run --config "$2" --date "${3:-$DATE}" > "$LOGS/$1.out" 2> "$LOGS/$1.err"

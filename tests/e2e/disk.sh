@@ -44,30 +44,7 @@ PROBS=$TMP/problems
 STUCK=$TMP/stuck-running
 mkdir -p "$LOGS"
 
-ok()    { PASS=$((PASS + 1)); echo "ok - $*"; }
-notok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-problem() { echo "$*" >> "$PROBS"; }
-verdict() {
-	if [ -s "$PROBS" ]; then
-		notok "$*"
-		head -n 12 "$PROBS" | sed 's/^/#   /'
-		n=$(wc -l < "$PROBS")
-		[ "$n" -gt 12 ] && echo "#   ... and $((n - 12)) more"
-	else
-		ok "$*"
-	fi
-	rm -f "$PROBS"
-}
-finish() {
-	echo "# $(($(date +%s) - START)) s"
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
-bail() {
-	notok "$*"
-	finish
-}
+. "$HERE/lib.sh"
 
 # write_config FILE LEDGER OUTPUT KEY
 write_config() {

@@ -59,44 +59,8 @@ LOGS=$TMP/logs
 PROBS=$TMP/problems
 mkdir -p "$LOGS"
 
-ok()    { PASS=$((PASS + 1)); echo "ok - $*"; }
-notok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-problem() { echo "$*" >> "$PROBS"; }
-verdict() {
-	if [ -s "$PROBS" ]; then
-		notok "$*"
-		head -n 12 "$PROBS" | sed 's/^/#   /'
-		n=$(wc -l < "$PROBS")
-		[ "$n" -gt 12 ] && echo "#   ... and $((n - 12)) more"
-	else
-		ok "$*"
-	fi
-	rm -f "$PROBS"
-}
-finish() {
-	echo "# $(($(date +%s) - START)) s"
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
-bail() {
-	notok "$*"
-	finish
-}
+. "$HERE/lib.sh"
 
-write_config() {
-	{
-		echo "[paths]"
-		echo "ledger  = $2/ledger.db"
-		echo "output  = $2/out"
-		echo "layouts = $ROOT/layouts"
-		echo "fonts   = $ROOT/fonts/fonts.ini"
-		echo "lang    = $ROOT/config/lang"
-		echo "pin_key = $2/pin.key"
-		echo
-		awk '/^[ \t]*\[/ { keep = ($0 !~ /^[ \t]*\[paths\]/) } keep' "$ROOT/config/noticegen.ini"
-	} > "$1"
-}
 q() { sqlite3 -cmd '.timeout 20000' "$@"; }
 # journal_rows DB: every journal row, every column but a time-based one, in key order;
 # the column list is read from the table, so a renamed or added column is compared too.

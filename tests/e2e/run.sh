@@ -39,22 +39,7 @@ LOGS=$TMP/logs
 PROBS=$TMP/problems
 mkdir -p "$LOGS"
 
-# --- reporting ---------------------------------------------------------------
-ok()    { PASS=$((PASS + 1)); echo "ok - $*"; }
-notok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-# problem TEXT: note what is wrong with the check being made; verdict DESC ends it.
-problem() { echo "$*" >> "$PROBS"; }
-verdict() {
-	if [ -s "$PROBS" ]; then
-		notok "$*"
-		head -n 12 "$PROBS" | sed 's/^/#   /'
-		n=$(wc -l < "$PROBS")
-		[ "$n" -gt 12 ] && echo "#   ... and $((n - 12)) more"
-	else
-		ok "$*"
-	fi
-	rm -f "$PROBS"
-}
+. "$HERE/lib.sh"
 # Runs an ngcheck.py check, shows its lines, counts its ok / not ok.
 pycheck() {
 	out=$($PY "$@" 2>&1)
@@ -68,41 +53,7 @@ pycheck() {
 		notok "ngcheck.py $1 did not finish (exit $rc)"
 	fi
 }
-finish() {
-	echo "# $(($(date +%s) - START)) s"
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
-bail() {
-	notok "$*"
-	finish
-}
 
-# --- helpers -----------------------------------------------------------------
-# write_config FILE DIR: the test's config, everything in DIR, the repo's layouts,
-# fonts and catalogs, and every other section copied from config/noticegen.ini.
-write_config() {
-	{
-		echo "[paths]"
-		echo "ledger  = $2/ledger.db"
-		echo "output  = $2/out"
-		echo "layouts = $ROOT/layouts"
-		echo "fonts   = $ROOT/fonts/fonts.ini"
-		echo "lang    = $ROOT/config/lang"
-		echo "pin_key = $2/pin.key"
-		echo
-		awk '/^[ \t]*\[/ { keep = ($0 !~ /^[ \t]*\[paths\]/) } keep' "$ROOT/config/noticegen.ini"
-	} > "$1"
-}
-# set_key FILE SECTION KEY VALUE: rewrite one key of an INI file in place; fails if absent.
-set_key() {
-	awk -v sec="$2" -v key="$3" -v val="$4" '
-		/^[ \t]*\[/ { in_sec = ($0 ~ "^[ \t]*\\[" sec "\\]") }
-		in_sec && $0 ~ "^[ \t]*" key "[ \t]*=" && !done { print key " = " val; done = 1; next }
-		{ print }
-		END { exit !done }' "$1" > "$1.new" && mv "$1.new" "$1"
-}
 # ngrun NAME CONFIG [options]: one night, stderr to $LOGS/NAME.err, exit status in RC.
 ngrun() {
 	name=$1
