@@ -8,7 +8,7 @@ WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wwrite-strings -Wformat=2 -Wvla -fno-common
 OPT     ?= -O2 -g
 CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += -lhpdf -liniparser $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS  += -lhpdf -liniparser -lzint $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 BUILD   ?= build
 
 ifeq ($(V),1)

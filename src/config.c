@@ -68,6 +68,81 @@ static int get_lines(const struct ini *ini, const char *sec, char lines[CFG_LINE
 	return 0;
 }
 
+const char *const config_job_names[CFG_JOBS] = { "notice", "statement", "coupon", "pinletter" };
+
+/* A string of exactly one of the lengths in lens (0-terminated), all digits. */
+static int get_digits(const struct ini *ini, const char *key, char *out, size_t cap, const int *lens,
+		      const char *fix, struct ng_err *err)
+{
+	size_t n, i;
+
+	if (get_text(ini, key, out, cap, 1, err))
+		return -1;
+	n = strlen(out);
+	for (i = 0; i < n && out[i] >= '0' && out[i] <= '9'; i++)
+		;
+	for (; *lens && (size_t)*lens != n; lens++)
+		;
+	if (i < n || !*lens)
+		return ng_fail(err, NG_ECONFIG, "%s: key '%s' is '%s'; %s", ini_path(ini), key, out, fix);
+	return 0;
+}
+
+/* The Intelligent Mail barcode's fixed fields, checked as USPS-B-3200 defines them. */
+static int get_imb(const struct ini *ini, struct config *cfg, struct ng_err *err)
+{
+	static const int two[] = { 2, 0 }, three[] = { 3, 0 }, mid[] = { 6, 9, 0 };
+
+	if (get_digits(ini, "print:imb_barcode_id", cfg->imb_barcode_id, sizeof(cfg->imb_barcode_id), two,
+		       "write two digits, the second 0 to 4 (00 when the mail is not presorted)", err) ||
+	    get_digits(ini, "print:imb_service_type", cfg->imb_service_type, sizeof(cfg->imb_service_type),
+		       three, "write the three-digit Service Type ID from USPS (e.g. 040)", err) ||
+	    get_digits(ini, "print:imb_mailer_id", cfg->imb_mailer_id, sizeof(cfg->imb_mailer_id), mid,
+		       "write the Mailer ID USPS assigned: 6 digits, or 9 digits starting with 9", err))
+		return -1;
+	if (cfg->imb_barcode_id[1] > '4')
+		return ng_fail(err, NG_ECONFIG, "%s: key 'print:imb_barcode_id' is '%s'; its second digit must "
+			       "be 0 to 4", ini_path(ini), cfg->imb_barcode_id);
+	if ((strlen(cfg->imb_mailer_id) == 9) != (cfg->imb_mailer_id[0] == '9'))
+		return ng_fail(err, NG_ECONFIG, "%s: key 'print:imb_mailer_id' is '%s'; 6-digit Mailer IDs "
+			       "start with 0 to 8, 9-digit ones with 9", ini_path(ini), cfg->imb_mailer_id);
+	return 0;
+}
+
+/* [print.<type>]: each job's sides and materials, with the shop's usual defaults. */
+static int get_jobs(const struct ini *ini, struct config *cfg, struct ng_err *err)
+{
+	static const char *const envelope[CFG_JOBS] = {
+		"#10 window", "#10 window", "#10 window", "#10 security-tint window",
+	};
+	static const char *const insert[CFG_JOBS] = {
+		"none", "none", "#9 reply envelope to the remittance address", "none",
+	};
+	char key[64];
+	int i;
+
+	for (i = 0; i < CFG_JOBS; i++) {
+		struct print_job *j = &cfg->job[i];
+		const char *name = config_job_names[i];
+		/* Coupons and PIN letters are one sheet, printed one side. */
+		int sides = i < 2 ? cfg->duplex : 0;
+
+		snprintf(key, sizeof(key), "print.%s:duplex", name);
+		if (ini_bool(ini, key, sides, &j->duplex, err))
+			return -1;
+		snprintf(key, sizeof(key), "print.%s:secure", name);
+		if (ini_bool(ini, key, !strcmp(name, "pinletter"), &j->secure, err))
+			return -1;
+		snprintf(key, sizeof(key), "print.%s:paper", name);
+		snprintf(j->paper, sizeof(j->paper), "%s", ini_str_or(ini, key, "Letter, 24 lb white"));
+		snprintf(key, sizeof(key), "print.%s:envelope", name);
+		snprintf(j->envelope, sizeof(j->envelope), "%s", ini_str_or(ini, key, envelope[i]));
+		snprintf(key, sizeof(key), "print.%s:insert", name);
+		snprintf(j->insert, sizeof(j->insert), "%s", ini_str_or(ini, key, insert[i]));
+	}
+	return 0;
+}
+
 int config_load(struct config *cfg, const char *path, struct ng_err *err)
 {
 	struct ini *ini;
@@ -118,6 +193,15 @@ int config_load(struct config *cfg, const char *path, struct ng_err *err)
 	    get_text(ini, "agency:tty", cfg->tty, sizeof(cfg->tty), 1, err) ||
 	    ini_bool(ini, "print:duplex", 1, &cfg->duplex, err))
 		goto cleanup;
+	if (get_jobs(ini, cfg, err) || get_imb(ini, cfg, err) ||
+	    ini_long(ini, "print:batch_max_pages", 10, 100000, 2000, 0, &n, err))
+		goto cleanup;
+	cfg->batch_max_pages = (int)n;
+	if (ini_long(ini, "print:fold_max_sheets", 1, 20, 5, 0, &n, err))
+		goto cleanup;
+	cfg->fold_max_sheets = (int)n;
+	snprintf(cfg->flat_envelope, sizeof(cfg->flat_envelope), "%s",
+		 ini_str_or(ini, "print:flat_envelope", "9 x 12 window, unfolded"));
 	freq = ini_str_or(ini, "pin:reissue", "same");
 	if (strcasecmp(freq, "same") && strcasecmp(freq, "new")) {
 		ng_fail(err, NG_ECONFIG, "%s: key 'pin:reissue' is '%s'; write same (mail the same PIN again) "

@@ -1,15 +1,17 @@
 #include "ledger.h"
 
+#include <ctype.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger_sql.h"
 #include "utf8.h"
 
 extern const char ng_schema_sql[];
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define MAX_AMOUNT ((ng_cents)100000000000)   /* one billion dollars: anything larger is a typo */
 
 enum stmt_id {
@@ -17,7 +19,7 @@ enum stmt_id {
 	Q_SUM_CHARGES, Q_SUM_PAYMENTS, Q_SUM_ADJ,
 	Q_CHARGES, Q_PAYMENTS, Q_ADJ, Q_DISB,
 	Q_J_LOOKUP, Q_J_ADD, Q_J_MERGE, Q_J_EACH, Q_X_ADD, Q_X_EACH, Q_RUN_MARK,
-	Q_PIN_GET, Q_PIN_PUT, Q_PIN_AUDIT, Q_NEED_PIN, Q_PIN_LETTERS, Q_BAD_ROWS,
+	Q_PIN_GET, Q_PIN_PUT, Q_PIN_AUDIT, Q_NEED_PIN, Q_PIN_LETTERS, Q_BAD_ROWS, Q_REPRINTS,
 	Q_COUNT
 };
 
@@ -25,7 +27,7 @@ enum stmt_id {
 static const char *const sql[Q_COUNT] = {
 	[Q_CASE_KEYS] = "SELECT case_key FROM cases WHERE case_key > ?1 ORDER BY case_key LIMIT ?2",
 	[Q_CASE] = "SELECT case_id, county, status FROM cases WHERE case_key = ?1",
-	[Q_PARTIES] = "SELECT party_id, role, name, addr1, addr2, city, state, zip, country, lang, ssn"
+	[Q_PARTIES] = "SELECT party_id, role, name, addr1, addr2, city, state, zip, country, lang, ssn, delivery_point"
 		      " FROM parties WHERE case_key = ?1 ORDER BY party_id",
 	[Q_ORDERS] = "SELECT order_id, monthly_cents, start_date, end_date, pay_method, recorded_on"
 		     " FROM orders WHERE case_key = ?1 ORDER BY order_id",
@@ -47,16 +49,23 @@ static const char *const sql[Q_COUNT] = {
 	[Q_DISB] = "SELECT disbursed_on, method, amount_cents FROM disbursements"
 		   " WHERE case_key = ?1 AND disbursed_on >= ?2 AND disbursed_on <= ?3"
 		   " ORDER BY disbursed_on, disbursement_id",
-	[Q_J_LOOKUP] = "SELECT run_date, path, bytes FROM journal WHERE doc_type = ?1 AND party_id = ?2 AND period = ?3",
+	[Q_J_LOOKUP] = "SELECT run_date, path, bytes FROM journal"
+		       " WHERE doc_type = ?1 AND party_id = ?2 AND period = ?3 AND copy = 0",
 	[Q_J_ADD] = "INSERT INTO journal (run_date, ord, doc_type, period, case_key, party_id, lang,"
-		    " pages, sheets, bytes, path, sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+		    " pages, sheets, bytes, path, sha256, copy, reprint_of)"
+		    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
 	[Q_J_MERGE] = "INSERT OR IGNORE INTO journal (run_date, ord, doc_type, period, case_key, party_id,"
-		      " lang, pages, sheets, bytes, path, sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+		      " lang, pages, sheets, bytes, path, sha256, copy, reprint_of)"
+		      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
 	[Q_J_EACH] = "SELECT j.run_date, row_number() OVER (ORDER BY j.ord), j.doc_type, j.period, j.case_key, j.party_id,"
 		     " c.case_id, c.county, p.role, j.lang, j.pages, j.sheets, j.bytes, j.path, j.sha256,"
-		     " p.name, p.addr1, coalesce(p.addr2, ''), p.city, p.state, p.zip, p.country, j.ord"
+		     " p.name, p.addr1, coalesce(p.addr2, ''), p.city, p.state, p.zip, p.country, j.ord,"
+		     " j.copy, coalesce(j.reprint_of, ''), coalesce(pp.batch, ''), coalesce(pp.batch_page, 0),"
+		     " coalesce(pp.batch_pages, 0), coalesce(pp.serial, -1), coalesce(pp.routing, ''),"
+		     " coalesce(p.delivery_point, '')"
 		     " FROM journal j JOIN cases c ON c.case_key = j.case_key"
 		     " JOIN parties p ON p.party_id = j.party_id"
+		     " LEFT JOIN print_pieces pp ON pp.run_date = j.run_date AND pp.ord = j.ord"
 		     " WHERE j.run_date = ?1 ORDER BY j.ord",
 	[Q_X_ADD] = "INSERT OR IGNORE INTO exceptions (run_date, case_key, party_id, doc_type, reason)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -96,6 +105,15 @@ static const char *const sql[Q_COUNT] = {
 	[Q_PIN_LETTERS] = "SELECT audit_id, party_id FROM pin_audit"
 			  " WHERE case_key = ?1 AND event IN ('issue', 'reissue', 'replace')"
 			  " AND substr(at, 1, 10) >= ?2 AND substr(at, 1, 10) <= ?3 ORDER BY audit_id",
+	/* Pieces of the case the print shop spoiled on an earlier night and not yet printed again. */
+	[Q_REPRINTS] = "SELECT f.doc_type, f.party_id, f.period, f.copy, coalesce(j.reprint_of, j.run_date),"
+		       " j.ord, j.sha256, j.path FROM fates f"
+		       " JOIN journal j ON j.doc_type = f.doc_type AND j.party_id = f.party_id"
+		       " AND j.period = f.period AND j.copy = f.copy"
+		       " WHERE f.case_key = ?1 AND f.status = 'spoiled' AND f.run_date < ?2"
+		       " AND NOT EXISTS (SELECT 1 FROM journal r WHERE r.doc_type = f.doc_type"
+		       " AND r.party_id = f.party_id AND r.period = f.period AND r.copy = f.copy + 1)"
+		       " ORDER BY f.run_date, f.seq",
 };
 
 struct ledger {
@@ -111,6 +129,23 @@ static int dbfail(struct ledger *L, const char *what, struct ng_err *err)
 	/* A full disk or an I/O error is an output problem (exit 73), not a bad ledger. */
 	return ng_fail(err, rc == SQLITE_FULL || rc == SQLITE_IOERR ? NG_EOUTPUT : NG_ELEDGER,
 		       "ledger '%s': %s: %s", L->path, what, sqlite3_errmsg(L->db));
+}
+
+int ledger_sqlfail(struct ledger *L, const char *what, struct ng_err *err)
+{
+	return dbfail(L, what, err);
+}
+
+sqlite3_stmt *ledger_prepare(struct ledger *L, const char *q, const char *what, struct ng_err *err)
+{
+	sqlite3_stmt *s = NULL;
+
+	if (sqlite3_prepare_v2(L->db, q, -1, &s, NULL) != SQLITE_OK) {
+		dbfail(L, what, err);
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
 }
 
 int ledger_init(const char *path, struct ng_err *err)
@@ -389,7 +424,8 @@ static int load_parties(struct ledger *L, struct case_facts *cf, struct ng_err *
 		    take_text(s, 7, p->zip, sizeof(p->zip), 0, "ZIP code", err) ||
 		    take_text(s, 8, p->country, sizeof(p->country), 0, "country", err) ||
 		    take_text(s, 9, p->lang, sizeof(p->lang), 1, "language code", err) ||
-		    take_text(s, 10, ssn, sizeof(ssn), 0, "SSN", err)) {
+		    take_text(s, 10, ssn, sizeof(ssn), 0, "SSN", err) ||
+		    take_text(s, 11, p->dp, sizeof(p->dp), 0, "delivery point", err)) {
 			ng_err_prefix(err, "party %lld", (long long)p->id);
 			return NG_EDATA;
 		}
@@ -403,6 +439,10 @@ static int load_parties(struct ledger *L, struct case_facts *cf, struct ng_err *
 			return ng_fail(err, NG_EDATA, "party %lld has unknown role '%s' (expected CP or NCP)",
 				       (long long)p->id, role);
 		}
+		if (p->dp[0] && (strlen(p->dp) != 2 || !isdigit((unsigned char)p->dp[0]) ||
+				 !isdigit((unsigned char)p->dp[1])))
+			return ng_fail(err, NG_EDATA, "party %lld: delivery point '%s' is not two digits",
+				       (long long)p->id, p->dp);
 		if (strlen(ssn) >= 4)
 			memcpy(p->ssn4, ssn + strlen(ssn) - 4, 5);
 		cf->nparty++;
@@ -541,7 +581,6 @@ static ng_cents total(const struct rows *r)
 	return t;
 }
 
-static void col_copy(sqlite3_stmt *s, int col, char *out, size_t cap);
 
 /* Any row of the case's money tables that is not a sane amount on a real date. */
 static int check_rows(struct ledger *L, int64_t key, struct ng_err *err)
@@ -554,10 +593,10 @@ static int check_rows(struct ledger *L, int64_t key, struct ng_err *err)
 	if (rc == SQLITE_ROW) {
 		char what[16], date[32], type[16], amount[48];
 
-		col_copy(s, 0, what, sizeof(what));
-		col_copy(s, 1, date, sizeof(date));
-		col_copy(s, 2, type, sizeof(type));
-		col_copy(s, 3, amount, sizeof(amount));
+		ledger_text_col(s, 0, what, sizeof(what));
+		ledger_text_col(s, 1, date, sizeof(date));
+		ledger_text_col(s, 2, type, sizeof(type));
+		ledger_text_col(s, 3, amount, sizeof(amount));
 		sqlite3_reset(s);
 		return ng_fail(err, NG_EDATA, "a %s dated '%s' has amount '%s' (%s): it needs a real date "
 			       "from 1900 to 2199 and a %swhole number of cents, in range (at most a billion dollars)",
@@ -654,7 +693,7 @@ int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, cons
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		snprintf(run_date, 11, "%s", (const char *)sqlite3_column_text(s, 0));
-		col_copy(s, 1, path, cap);
+		ledger_text_col(s, 1, path, cap);
 		*bytes = sqlite3_column_int64(s, 2);
 	}
 	/* Reset at once: a statement left open keeps a read lock other processes would wait on. */
@@ -689,6 +728,11 @@ static int journal_insert(struct ledger *L, enum stmt_id id, const struct journa
 	sqlite3_bind_int64(s, 10, r->bytes);
 	sqlite3_bind_text(s, 11, r->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 12, r->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 13, r->copy);
+	if (r->reprint_of[0])
+		sqlite3_bind_text(s, 14, r->reprint_of, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 14);
 	return step_done(L, s, "writing the journal", err);
 }
 
@@ -702,7 +746,7 @@ int ledger_journal_merge(struct ledger *L, const struct journal_row *r, struct n
 	return journal_insert(L, Q_J_MERGE, r, err);
 }
 
-static void col_copy(sqlite3_stmt *s, int col, char *out, size_t cap)
+void ledger_text_col(sqlite3_stmt *s, int col, char *out, size_t cap)
 {
 	const char *v = (const char *)sqlite3_column_text(s, col);
 
@@ -719,29 +763,37 @@ int ledger_journal_each(struct ledger *L, const char *run_date,
 	sqlite3_bind_text(s, 1, run_date, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof(r));
-		col_copy(s, 0, r.run_date, sizeof(r.run_date));
+		ledger_text_col(s, 0, r.run_date, sizeof(r.run_date));
 		r.seq = sqlite3_column_int64(s, 1);
-		col_copy(s, 2, r.doc, sizeof(r.doc));
-		col_copy(s, 3, r.period, sizeof(r.period));
+		ledger_text_col(s, 2, r.doc, sizeof(r.doc));
+		ledger_text_col(s, 3, r.period, sizeof(r.period));
 		r.case_key = sqlite3_column_int64(s, 4);
 		r.party_id = sqlite3_column_int64(s, 5);
-		col_copy(s, 6, r.case_id, sizeof(r.case_id));
-		col_copy(s, 7, r.county, sizeof(r.county));
-		col_copy(s, 8, r.role, sizeof(r.role));
-		col_copy(s, 9, r.lang, sizeof(r.lang));
+		ledger_text_col(s, 6, r.case_id, sizeof(r.case_id));
+		ledger_text_col(s, 7, r.county, sizeof(r.county));
+		ledger_text_col(s, 8, r.role, sizeof(r.role));
+		ledger_text_col(s, 9, r.lang, sizeof(r.lang));
 		r.pages = sqlite3_column_int(s, 10);
 		r.sheets = sqlite3_column_int(s, 11);
 		r.bytes = sqlite3_column_int64(s, 12);
-		col_copy(s, 13, r.path, sizeof(r.path));
-		col_copy(s, 14, r.sha256, sizeof(r.sha256));
-		col_copy(s, 15, r.name, sizeof(r.name));
-		col_copy(s, 16, r.addr1, sizeof(r.addr1));
-		col_copy(s, 17, r.addr2, sizeof(r.addr2));
-		col_copy(s, 18, r.city, sizeof(r.city));
-		col_copy(s, 19, r.state, sizeof(r.state));
-		col_copy(s, 20, r.zip, sizeof(r.zip));
-		col_copy(s, 21, r.country, sizeof(r.country));
+		ledger_text_col(s, 13, r.path, sizeof(r.path));
+		ledger_text_col(s, 14, r.sha256, sizeof(r.sha256));
+		ledger_text_col(s, 15, r.name, sizeof(r.name));
+		ledger_text_col(s, 16, r.addr1, sizeof(r.addr1));
+		ledger_text_col(s, 17, r.addr2, sizeof(r.addr2));
+		ledger_text_col(s, 18, r.city, sizeof(r.city));
+		ledger_text_col(s, 19, r.state, sizeof(r.state));
+		ledger_text_col(s, 20, r.zip, sizeof(r.zip));
+		ledger_text_col(s, 21, r.country, sizeof(r.country));
 		r.ord = sqlite3_column_int64(s, 22);
+		r.copy = sqlite3_column_int(s, 23);
+		ledger_text_col(s, 24, r.reprint_of, sizeof(r.reprint_of));
+		ledger_text_col(s, 25, r.batch, sizeof(r.batch));
+		r.batch_page = sqlite3_column_int(s, 26);
+		r.batch_pages = sqlite3_column_int(s, 27);
+		r.serial = sqlite3_column_int64(s, 28);
+		ledger_text_col(s, 29, r.routing, sizeof(r.routing));
+		ledger_text_col(s, 30, r.dp, sizeof(r.dp));
 		if (fn(&r, arg))
 			return ng_fail(err, NG_EOUTPUT, "cannot write the manifest"), -1;
 	}
@@ -807,7 +859,7 @@ int ledger_pin_get(struct ledger *L, int64_t party, char key_id[17], unsigned ch
 		return 0;
 	if (rc != SQLITE_ROW)
 		return dbfail(L, "reading a PIN", err), -1;
-	col_copy(s, 0, key_id, 17);
+	ledger_text_col(s, 0, key_id, 17);
 	if ((size_t)sqlite3_column_bytes(s, 1) != nonce_len ||
 	    (size_t)sqlite3_column_bytes(s, 2) > *sealed_len) {
 		sqlite3_reset(s);
@@ -902,5 +954,31 @@ int ledger_pin_letters(struct ledger *L, int64_t case_key, struct ng_date from, 
 	}
 	if (rc != SQLITE_DONE)
 		return dbfail(L, "reading the PIN audit", err), -1;
+	return n;
+}
+
+int ledger_reprints(struct ledger *L, int64_t case_key, const char *tonight, struct reprint *out, int max,
+		    struct ng_err *err)
+{
+	sqlite3_stmt *s = use(L, Q_REPRINTS);
+	int n = 0, rc;
+
+	sqlite3_bind_int64(s, 1, case_key);
+	sqlite3_bind_text(s, 2, tonight, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max) {
+		struct reprint *r = &out[n++];
+
+		ledger_text_col(s, 0, r->doc, sizeof(r->doc));
+		r->party_id = sqlite3_column_int64(s, 1);
+		ledger_text_col(s, 2, r->period, sizeof(r->period));
+		r->copy = sqlite3_column_int(s, 3);
+		ledger_text_col(s, 4, r->as_of, sizeof(r->as_of));
+		r->ord = sqlite3_column_int64(s, 5);
+		ledger_text_col(s, 6, r->sha256, sizeof(r->sha256));
+		ledger_text_col(s, 7, r->path, sizeof(r->path));
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return dbfail(L, "reading the pieces to print again", err), -1;
 	return n;
 }

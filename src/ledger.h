@@ -31,6 +31,7 @@ struct party {
 	char city[64], state[8], zip[16], country[32];
 	char lang[8];
 	char ssn4[5];           /* last four digits of the SSN, or "" */
+	char dp[4];             /* USPS delivery point (2 digits), or "" */
 };
 
 struct order {
@@ -94,6 +95,14 @@ struct journal_row {
 	/* The recipient, from the ledger, for the manifest. */
 	char name[LEDGER_TEXT], addr1[LEDGER_TEXT], addr2[LEDGER_TEXT];
 	char city[64], state[8], zip[16], country[32];
+	char dp[4];
+	int copy;                /* 0: first printing; 1, 2...: reprints of a spoiled piece */
+	char reprint_of[11];     /* a reprint: the first printing's run date, "" otherwise */
+	/* Where the print batches put it (empty until they are planned). */
+	char batch[64];
+	int batch_page, batch_pages;
+	int64_t serial;          /* IMb serial, -1 without an IMb */
+	char routing[12];
 };
 
 struct ledger;
@@ -154,6 +163,21 @@ int ledger_journal_merge(struct ledger *L, const struct journal_row *r, struct n
 /* Calls fn for each journal row of run_date in sequence order. */
 int ledger_journal_each(struct ledger *L, const char *run_date,
 			int (*fn)(const struct journal_row *r, void *arg), void *arg, struct ng_err *err);
+
+/* A spoiled piece to print again: the journal row of the copy the shop spoiled. */
+struct reprint {
+	char doc[16];
+	int64_t party_id;
+	char period[24];
+	int copy;                /* the spoiled copy; the reprint is copy + 1 */
+	char as_of[11];          /* the run date the document was first made as of */
+	int64_t ord;             /* the spoiled copy's ord */
+	char sha256[65], path[256];
+};
+
+/* Spoiled pieces of case_key from nights before tonight not yet printed again (at most max). */
+int ledger_reprints(struct ledger *L, int64_t case_key, const char *tonight, struct reprint *out, int max,
+		    struct ng_err *err);
 
 int ledger_exception_add(struct ledger *L, const char *run_date, int64_t case_key, int64_t party,
 			 const char *doc, const char *reason, struct ng_err *err);

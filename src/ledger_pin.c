@@ -9,6 +9,7 @@
  * sees a clear PIN: only sealed bytes and key fingerprints.
  */
 #include "ledger.h"
+#include "ledger_sql.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -18,37 +19,10 @@
 /* The audit events that count against the reissue limit. */
 #define REISSUE_EVENTS "('reissue', 'reissue_now', 'replace', 'replace_now')"
 
-static int sqlfail(struct ledger *L, const char *what, struct ng_err *err)
-{
-	sqlite3 *db = ledger_db(L);
-	const char *file = sqlite3_db_filename(db, "main");
-
-	return ng_fail(err, NG_ELEDGER, "ledger '%s': %s: %s", file ? file : "?", what, sqlite3_errmsg(db));
-}
-
-static sqlite3_stmt *prepare(struct ledger *L, const char *sql, const char *what, struct ng_err *err)
-{
-	sqlite3_stmt *s = NULL;
-
-	if (sqlite3_prepare_v2(ledger_db(L), sql, -1, &s, NULL) != SQLITE_OK) {
-		sqlfail(L, what, err);
-		sqlite3_finalize(s);
-		return NULL;
-	}
-	return s;
-}
-
-static void text_col(sqlite3_stmt *s, int col, char *out, size_t cap)
-{
-	const char *v = (const char *)sqlite3_column_text(s, col);
-
-	snprintf(out, cap, "%s", v ? v : "");
-}
-
 int ledger_case_find(struct ledger *L, const char *case_id, const char *county, struct ledger_case *c,
 		     char *counties, size_t cap, struct ng_err *err)
 {
-	sqlite3_stmt *s = prepare(L, "SELECT case_key, case_id, county, status FROM cases"
+	sqlite3_stmt *s = ledger_prepare(L, "SELECT case_key, case_id, county, status FROM cases"
 				     " WHERE case_id = ?1 COLLATE NOCASE"
 				     " AND (?2 IS NULL OR county = ?2 COLLATE NOCASE)"
 				     " ORDER BY county, case_key", "finding a case", err);
@@ -70,8 +44,8 @@ int ledger_case_find(struct ledger *L, const char *case_id, const char *county, 
 			const char *status = (const char *)sqlite3_column_text(s, 3);
 
 			c->key = sqlite3_column_int64(s, 0);
-			text_col(s, 1, c->id, sizeof(c->id));
-			text_col(s, 2, c->county, sizeof(c->county));
+			ledger_text_col(s, 1, c->id, sizeof(c->id));
+			ledger_text_col(s, 2, c->county, sizeof(c->county));
 			c->closed = status && !strcmp(status, "closed");
 		}
 		if (used < cap)
@@ -79,7 +53,7 @@ int ledger_case_find(struct ledger *L, const char *case_id, const char *county, 
 						 where ? where : "?");
 	}
 	if (rc != SQLITE_DONE) {
-		sqlfail(L, "finding a case", err);
+		ledger_sqlfail(L, "finding a case", err);
 		n = -1;
 	}
 	sqlite3_finalize(s);
@@ -89,7 +63,7 @@ int ledger_case_find(struct ledger *L, const char *case_id, const char *county, 
 int ledger_party_find(struct ledger *L, int64_t case_key, const char *role, int64_t *party,
 		      struct ng_err *err)
 {
-	sqlite3_stmt *s = prepare(L, "SELECT party_id FROM parties WHERE case_key = ?1 AND role = ?2"
+	sqlite3_stmt *s = ledger_prepare(L, "SELECT party_id FROM parties WHERE case_key = ?1 AND role = ?2"
 				     " ORDER BY party_id", "finding a party", err);
 	int n = 0, rc;
 
@@ -102,7 +76,7 @@ int ledger_party_find(struct ledger *L, int64_t case_key, const char *role, int6
 		if (!n++)
 			*party = sqlite3_column_int64(s, 0);
 	if (rc != SQLITE_DONE) {
-		sqlfail(L, "finding a party", err);
+		ledger_sqlfail(L, "finding a party", err);
 		n = -1;
 	}
 	sqlite3_finalize(s);
@@ -111,7 +85,7 @@ int ledger_party_find(struct ledger *L, int64_t case_key, const char *role, int6
 
 int ledger_pin_issued_on(struct ledger *L, int64_t party, char issued_on[11], struct ng_err *err)
 {
-	sqlite3_stmt *s = prepare(L, "SELECT issued_on FROM pins WHERE party_id = ?1",
+	sqlite3_stmt *s = ledger_prepare(L, "SELECT issued_on FROM pins WHERE party_id = ?1",
 				  "reading a PIN's issue date", err);
 	int rc, ret;
 
@@ -121,12 +95,12 @@ int ledger_pin_issued_on(struct ledger *L, int64_t party, char issued_on[11], st
 	sqlite3_bind_int64(s, 1, party);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
-		text_col(s, 0, issued_on, 11);
+		ledger_text_col(s, 0, issued_on, 11);
 		ret = 1;
 	} else if (rc == SQLITE_DONE) {
 		ret = 0;
 	} else {
-		sqlfail(L, "reading a PIN's issue date", err);
+		ledger_sqlfail(L, "reading a PIN's issue date", err);
 		ret = -1;
 	}
 	sqlite3_finalize(s);
@@ -137,7 +111,7 @@ int ledger_pin_reseal(struct ledger *L, int64_t party, const char *key_id, const
 		      size_t nonce_len, const unsigned char *sealed, size_t sealed_len,
 		      struct ng_err *err)
 {
-	sqlite3_stmt *s = prepare(L, "UPDATE pins SET key_id = ?2, nonce = ?3, sealed = ?4"
+	sqlite3_stmt *s = ledger_prepare(L, "UPDATE pins SET key_id = ?2, nonce = ?3, sealed = ?4"
 				     " WHERE party_id = ?1", "re-sealing a PIN", err);
 	int ret = 0;
 
@@ -148,7 +122,7 @@ int ledger_pin_reseal(struct ledger *L, int64_t party, const char *key_id, const
 	sqlite3_bind_blob(s, 3, nonce, (int)nonce_len, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, sealed, (int)sealed_len, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		ret = sqlfail(L, "re-sealing a PIN", err);
+		ret = ledger_sqlfail(L, "re-sealing a PIN", err);
 	else if (sqlite3_changes(ledger_db(L)) != 1)
 		ret = ng_fail(err, NG_ELEDGER, "ledger: party %lld has no PIN to re-seal", (long long)party);
 	sqlite3_finalize(s);
@@ -159,7 +133,7 @@ int ledger_pin_audit_add(struct ledger *L, int64_t party, int64_t case_key, cons
 			 const char *event, const char *staff, const char *reason, int64_t *audit_id,
 			 struct ng_err *err)
 {
-	sqlite3_stmt *s = prepare(L, "INSERT INTO pin_audit (party_id, case_key, at, event, staff, reason)"
+	sqlite3_stmt *s = ledger_prepare(L, "INSERT INTO pin_audit (party_id, case_key, at, event, staff, reason)"
 				     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "writing the PIN audit", err);
 	int ret = 0;
 
@@ -176,7 +150,7 @@ int ledger_pin_audit_add(struct ledger *L, int64_t party, int64_t case_key, cons
 	if (reason)
 		sqlite3_bind_text(s, 6, reason, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		ret = sqlfail(L, "writing the PIN audit", err);
+		ret = ledger_sqlfail(L, "writing the PIN audit", err);
 	else if (audit_id)
 		*audit_id = sqlite3_last_insert_rowid(ledger_db(L));
 	sqlite3_finalize(s);
@@ -185,7 +159,7 @@ int ledger_pin_audit_add(struct ledger *L, int64_t party, int64_t case_key, cons
 
 int ledger_pin_audit_withdraw(struct ledger *L, int64_t audit_id, const char *event, struct ng_err *err)
 {
-	sqlite3_stmt *s = prepare(L, "DELETE FROM pin_audit WHERE audit_id = ?1 AND event = ?2",
+	sqlite3_stmt *s = ledger_prepare(L, "DELETE FROM pin_audit WHERE audit_id = ?1 AND event = ?2",
 				  "withdrawing a PIN audit row", err);
 	int ret = 0;
 
@@ -194,7 +168,7 @@ int ledger_pin_audit_withdraw(struct ledger *L, int64_t audit_id, const char *ev
 	sqlite3_bind_int64(s, 1, audit_id);
 	sqlite3_bind_text(s, 2, event, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		ret = sqlfail(L, "withdrawing a PIN audit row", err);
+		ret = ledger_sqlfail(L, "withdrawing a PIN audit row", err);
 	sqlite3_finalize(s);
 	return ret;
 }
@@ -202,7 +176,7 @@ int ledger_pin_audit_withdraw(struct ledger *L, int64_t audit_id, const char *ev
 int ledger_pin_reissues_since(struct ledger *L, int64_t party, const char *since, struct ng_err *err)
 {
 	/* Timestamps are all "YYYY-MM-DDTHH:MM:SSZ", so text order is time order. */
-	sqlite3_stmt *s = prepare(L, "SELECT count(*) FROM pin_audit WHERE party_id = ?1"
+	sqlite3_stmt *s = ledger_prepare(L, "SELECT count(*) FROM pin_audit WHERE party_id = ?1"
 				     " AND event IN " REISSUE_EVENTS " AND at >= ?2",
 				  "counting reissues", err);
 	int n = -1;
@@ -214,7 +188,7 @@ int ledger_pin_reissues_since(struct ledger *L, int64_t party, const char *since
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int(s, 0);
 	else
-		sqlfail(L, "counting reissues", err);
+		ledger_sqlfail(L, "counting reissues", err);
 	sqlite3_finalize(s);
 	return n;
 }
@@ -223,7 +197,7 @@ int ledger_pin_history(struct ledger *L, int64_t case_key,
 		       int (*fn)(const struct ledger_pin_event *e, void *arg), void *arg,
 		       struct ng_err *err)
 {
-	sqlite3_stmt *s = prepare(L, "SELECT a.audit_id, coalesce(a.party_id, 0), a.at, a.event,"
+	sqlite3_stmt *s = ledger_prepare(L, "SELECT a.audit_id, coalesce(a.party_id, 0), a.at, a.event,"
 				     " coalesce(p.role, ''), coalesce(a.staff, ''), coalesce(a.reason, '')"
 				     " FROM pin_audit a LEFT JOIN parties p ON p.party_id = a.party_id"
 				     " WHERE a.case_key = ?1 OR a.event = 'rekey' ORDER BY a.audit_id",
@@ -238,23 +212,23 @@ int ledger_pin_history(struct ledger *L, int64_t case_key,
 		memset(&e, 0, sizeof(e));
 		e.audit_id = sqlite3_column_int64(s, 0);
 		e.party = sqlite3_column_int64(s, 1);
-		text_col(s, 2, e.at, sizeof(e.at));
-		text_col(s, 3, e.event, sizeof(e.event));
-		text_col(s, 4, e.role, sizeof(e.role));
-		text_col(s, 5, e.staff, sizeof(e.staff));
-		text_col(s, 6, e.reason, sizeof(e.reason));
+		ledger_text_col(s, 2, e.at, sizeof(e.at));
+		ledger_text_col(s, 3, e.event, sizeof(e.event));
+		ledger_text_col(s, 4, e.role, sizeof(e.role));
+		ledger_text_col(s, 5, e.staff, sizeof(e.staff));
+		ledger_text_col(s, 6, e.reason, sizeof(e.reason));
 		if ((ret = fn(&e, arg)))
 			break;
 	}
 	if (!ret && rc != SQLITE_DONE)
-		ret = sqlfail(L, "reading the PIN audit", err);
+		ret = ledger_sqlfail(L, "reading the PIN audit", err);
 	sqlite3_finalize(s);
 	return ret;
 }
 
 long ledger_pin_refs(struct ledger *L, struct ledger_pin_ref **refs, struct ng_err *err)
 {
-	sqlite3_stmt *s = prepare(L, "SELECT k.party_id, coalesce(p.case_key, 0), k.key_id,"
+	sqlite3_stmt *s = ledger_prepare(L, "SELECT k.party_id, coalesce(p.case_key, 0), k.key_id,"
 				     " coalesce(c.case_id, ''), coalesce(c.county, '') FROM pins k"
 				     " LEFT JOIN parties p ON p.party_id = k.party_id"
 				     " LEFT JOIN cases c ON c.case_key = p.case_key ORDER BY k.party_id",
@@ -280,13 +254,13 @@ long ledger_pin_refs(struct ledger *L, struct ledger_pin_ref **refs, struct ng_e
 		}
 		v[n].party = sqlite3_column_int64(s, 0);
 		v[n].case_key = sqlite3_column_int64(s, 1);
-		text_col(s, 2, v[n].key_id, sizeof(v[n].key_id));
-		text_col(s, 3, v[n].case_id, sizeof(v[n].case_id));
-		text_col(s, 4, v[n].county, sizeof(v[n].county));
+		ledger_text_col(s, 2, v[n].key_id, sizeof(v[n].key_id));
+		ledger_text_col(s, 3, v[n].case_id, sizeof(v[n].case_id));
+		ledger_text_col(s, 4, v[n].county, sizeof(v[n].county));
 		n++;
 	}
 	if (rc != SQLITE_DONE) {
-		sqlfail(L, "listing PINs", err);
+		ledger_sqlfail(L, "listing PINs", err);
 		sqlite3_finalize(s);
 		free(v);
 		return -1;

@@ -7,7 +7,7 @@
 --     row reaches the exceptions report with its reason instead of being
 --     silently refused by whichever loader wrote the ledger.
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 -- A child-support case, identified as New York does: the case identifier
 -- (e.g. AB12345C1) together with the county. case_key is a stable numeric
@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS parties (
     city       TEXT,
     state      TEXT,
     zip        TEXT,                               -- 12345 or 12345-6789
+    delivery_point TEXT,                           -- USPS delivery point (2 digits), where known
     country    TEXT NOT NULL DEFAULT 'US',
     lang       TEXT NOT NULL DEFAULT 'en',
     ssn        TEXT                                -- only ever printed as its last four digits
@@ -126,11 +127,15 @@ CREATE INDEX IF NOT EXISTS pin_audit_case ON pin_audit(case_key, at);
 CREATE INDEX IF NOT EXISTS pin_audit_party ON pin_audit(party_id, at);
 
 -- The run journal: one row per document written, recorded only after its
--- file is durable. The natural key (doc_type, party_id, period) makes a
+-- file is durable. The natural key (doc_type, party_id, period, copy) makes a
 -- re-run of a date produce no duplicates. ord places the document in the
 -- night's fixed order (case key * 16 + its place among the case's pieces):
 -- the manifest's sequence numbers are its rank, so they come out the same
--- however many workers or shards made the night.
+-- however many workers or shards made the night. copy is 0 for a document's
+-- first printing; a piece the print shop spoiled is printed again, byte for
+-- byte, as copy 1, 2... on a later night (made as of reprint_of, the first
+-- printing's run date; ord 2^52 + that date's day number * 2^32 + the first
+-- printing's ord, after the night's own pieces).
 CREATE TABLE IF NOT EXISTS journal (
     run_date    TEXT NOT NULL,
     ord         INTEGER NOT NULL,
@@ -144,7 +149,9 @@ CREATE TABLE IF NOT EXISTS journal (
     bytes       INTEGER NOT NULL,
     path        TEXT NOT NULL,                     -- relative to the run folder
     sha256      TEXT NOT NULL,
-    PRIMARY KEY (doc_type, party_id, period),
+    copy        INTEGER NOT NULL DEFAULT 0,
+    reprint_of  TEXT,                              -- a reprint: the first printing's run date
+    PRIMARY KEY (doc_type, party_id, period, copy),
     UNIQUE (run_date, ord)
 );
 CREATE INDEX IF NOT EXISTS journal_case ON journal(case_key);
@@ -167,3 +174,58 @@ CREATE TABLE IF NOT EXISTS runs (
     finished_at TEXT,
     status      TEXT NOT NULL                      -- running | done | done_with_exceptions | failed
 );
+
+-- The print shop's view of a night: each journaled piece's place in a print
+-- batch (batch file, first page, pages with duplex padding) and its USPS
+-- Intelligent Mail barcode (serial and routing code; none abroad). Written
+-- once per date, before any batch is drawn, so a resumed run draws the same.
+CREATE TABLE IF NOT EXISTS print_pieces (
+    run_date    TEXT NOT NULL,
+    ord         INTEGER NOT NULL,
+    batch       TEXT NOT NULL,
+    batch_page  INTEGER NOT NULL,                  -- the piece's first page in the batch (from 1)
+    batch_pages INTEGER NOT NULL,                  -- its pages there, blank backs included
+    serial      INTEGER,                           -- IMb serial number; NULL without an IMb
+    routing     TEXT,                              -- IMb routing code: ZIP, ZIP+4, ZIP+4+delivery point
+    PRIMARY KEY (run_date, ord)
+);
+
+-- Each print batch once written: what the job ticket reports.
+CREATE TABLE IF NOT EXISTS print_batches (
+    run_date    TEXT NOT NULL,
+    batch       TEXT NOT NULL,                     -- file name in the run's print/ folder
+    doc_type    TEXT NOT NULL,
+    pieces      INTEGER NOT NULL,
+    pages       INTEGER NOT NULL,
+    sheets      INTEGER NOT NULL,
+    first_seq   INTEGER NOT NULL,
+    last_seq    INTEGER NOT NULL,
+    bytes       INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    PRIMARY KEY (run_date, batch)
+);
+
+-- The next IMb serial number per Mailer ID. Serials must not repeat within
+-- 45 days; the run refuses a night that would wrap onto a recent one.
+CREATE TABLE IF NOT EXISTS imb_serials (
+    mailer_id   TEXT PRIMARY KEY,
+    next        INTEGER NOT NULL
+);
+
+-- What became of each mail piece, from the print shop's return files
+-- (`noticegen reconcile`). A spoiled piece is printed again on the next
+-- night; mailed and returned are recorded for the agency.
+CREATE TABLE IF NOT EXISTS fates (
+    run_date    TEXT NOT NULL,
+    seq         INTEGER NOT NULL,                  -- the manifest's sequence number that night
+    case_key    INTEGER NOT NULL,
+    doc_type    TEXT NOT NULL,
+    party_id    INTEGER NOT NULL,
+    period      TEXT NOT NULL,
+    copy        INTEGER NOT NULL,
+    status      TEXT NOT NULL,                     -- mailed | spoiled | returned
+    recorded_at TEXT NOT NULL,
+    source      TEXT NOT NULL,                     -- the return file it came from
+    PRIMARY KEY (run_date, seq)
+);
+CREATE INDEX IF NOT EXISTS fates_case ON fates(case_key, status);
