@@ -32,6 +32,7 @@ static const char *const docs[] = { "notice", "statement", "coupon", "pinletter"
 static const char *const need_boxes[] = {
 	"common.letterhead", "common.return_address", "common.address", "common.info",
 	"common.title", "common.body", "common.footer", "common.portal_qr", "common.continued",
+	"common.imb", "common.sheet_mark",
 	"statement.table", "notice.table", "coupon.stub", "coupon.scanline", "coupon.amount",
 	"pinletter.pin", "pinletter.qr_register", "pinletter.qr_link", "pinletter.body",
 	"pinletter.after",

@@ -62,6 +62,7 @@ static const char *const sql[Q_COUNT] = {
 		     " p.name, p.addr1, coalesce(p.addr2, ''), p.city, p.state, p.zip, p.country, j.ord,"
 		     " j.copy, coalesce(j.reprint_of, ''), coalesce(pp.batch, ''), coalesce(pp.batch_page, 0),"
 		     " coalesce(pp.batch_pages, 0), coalesce(pp.serial, -1), coalesce(pp.routing, ''),"
+		     " coalesce(pp.tracking, ''),"
 		     " coalesce(p.delivery_point, '')"
 		     " FROM journal j JOIN cases c ON c.case_key = j.case_key"
 		     " JOIN parties p ON p.party_id = j.party_id"
@@ -309,7 +310,8 @@ int ledger_forget_date(struct ledger *L, const char *run_date, struct ng_err *er
 {
 	static const char *const del[] = {
 		"DELETE FROM journal WHERE run_date = ?1", "DELETE FROM exceptions WHERE run_date = ?1",
-		"DELETE FROM runs WHERE run_date = ?1",
+		"DELETE FROM runs WHERE run_date = ?1", "DELETE FROM print_pieces WHERE run_date = ?1",
+		"DELETE FROM print_batches WHERE run_date = ?1",
 	};
 	size_t i;
 
@@ -793,7 +795,8 @@ int ledger_journal_each(struct ledger *L, const char *run_date,
 		r.batch_pages = sqlite3_column_int(s, 27);
 		r.serial = sqlite3_column_int64(s, 28);
 		ledger_text_col(s, 29, r.routing, sizeof(r.routing));
-		ledger_text_col(s, 30, r.dp, sizeof(r.dp));
+		ledger_text_col(s, 30, r.tracking, sizeof(r.tracking));
+		ledger_text_col(s, 31, r.dp, sizeof(r.dp));
 		if (fn(&r, arg))
 			return ng_fail(err, NG_EOUTPUT, "cannot write the manifest"), -1;
 	}

@@ -102,7 +102,7 @@ struct journal_row {
 	char batch[64];
 	int batch_page, batch_pages;
 	int64_t serial;          /* IMb serial, -1 without an IMb */
-	char routing[12];
+	char tracking[21], routing[12];
 };
 
 struct ledger;
@@ -178,6 +178,65 @@ struct reprint {
 /* Spoiled pieces of case_key from nights before tonight not yet printed again (at most max). */
 int ledger_reprints(struct ledger *L, int64_t case_key, const char *tonight, struct reprint *out, int max,
 		    struct ng_err *err);
+
+/*
+ * The print-shop handoff (ledger_print.c). A piece as the batches see it:
+ * its journal row, the recipient's ZIP, and its place once planned.
+ */
+struct print_piece {
+	int64_t ord, seq, case_key, party_id;
+	char doc[16], period[24], as_of[11], lang[8];
+	int copy, pages, sheets;
+	char zip[16], dp[4], country[32];
+	char batch[64];
+	int batch_page, batch_pages;
+	int64_t serial;              /* -1: no IMb */
+	char tracking[21], routing[12];
+};
+
+/* A print batch as written, for the job ticket. */
+struct batch_row {
+	char batch[64], doc[16];
+	int64_t pieces, pages, sheets, first_seq, last_seq, bytes;
+	char sha256[65];
+};
+
+/* How many of date's pieces are planned into batches (0: not yet). */
+int ledger_print_planned(struct ledger *L, const char *date, int64_t *n, struct ng_err *err);
+
+/*
+ * Plans date's pieces in print order (by job, folded before flat,
+ * domestic before foreign, then ZIP, ZIP+4, delivery point): place fills
+ * each piece's batch, pages and IMb, which are recorded. Call inside a
+ * transaction.
+ */
+int ledger_print_plan(struct ledger *L, const char *date, int fold_max_sheets,
+		      int (*place)(struct print_piece *p, void *arg), void *arg, struct ng_err *err);
+
+/* The next IMb serial for mailer_id (0 if none yet), and saving it. */
+int ledger_imb_next(struct ledger *L, const char *mailer_id, int64_t *next, struct ng_err *err);
+int ledger_imb_save(struct ledger *L, const char *mailer_id, int64_t next, struct ng_err *err);
+
+/* IMb serials given to pieces of nights from since on. */
+int ledger_imb_recent(struct ledger *L, const char *since, int64_t *n, struct ng_err *err);
+
+/* date's batch names in order, and one batch's pieces in page order. */
+int ledger_print_batch_names(struct ledger *L, const char *date, int (*fn)(const char *batch, void *arg),
+			     void *arg, struct ng_err *err);
+int ledger_print_batch_pieces(struct ledger *L, const char *date, const char *batch,
+			      int (*fn)(struct print_piece *p, void *arg), void *arg, struct ng_err *err);
+
+/* Batches written: record one; call fn for each of date's (or only batch, if not NULL). */
+int ledger_batch_record(struct ledger *L, const char *date, const struct batch_row *b, struct ng_err *err);
+int ledger_batch_each(struct ledger *L, const char *date, const char *batch,
+		      int (*fn)(const struct batch_row *b, void *arg), void *arg, struct ng_err *err);
+
+/*
+ * Records the fate (mailed, spoiled, returned) of piece seq of date's
+ * print run. 1 if recorded, 0 if date had no such piece, -1 on error.
+ */
+int ledger_fate_record(struct ledger *L, const char *date, int64_t seq, const char *status,
+		       const char *now, const char *source, struct ng_err *err);
 
 int ledger_exception_add(struct ledger *L, const char *run_date, int64_t case_key, int64_t party,
 			 const char *doc, const char *reason, struct ng_err *err);

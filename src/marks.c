@@ -124,15 +124,17 @@ float marks_imb_height(void)
 	return IMB_FULL;
 }
 
-int marks_datamatrix(struct dlist *dl, int page, float x, float y, float module, const char *text,
+int marks_datamatrix(struct dlist *dl, int page, float x, float y, float side, const char *text,
 		     struct ng_err *err)
 {
 	struct zint_symbol *sym = encode(BARCODE_DATAMATRIX, text, err);
 	struct zint_vector_rect *r;
-	float unit, top;
+	float unit, top, module;
 
 	if (!sym)
 		return -1;
+	/* As large as fits in side: the symbol's size in modules depends on the text. */
+	module = side / (float)(sym->width > sym->rows ? sym->width : sym->rows);
 	/* Without border or quiet zone the drawing is exactly width modules wide. */
 	unit = sym->vector->width / (float)sym->width;
 	top = y + sym->rows * module;

@@ -25,8 +25,8 @@ int marks_imb(struct dlist *dl, int page, float x, float y, const char *tracking
 float marks_imb_width(void);
 float marks_imb_height(void);
 
-/* Draws text as a DataMatrix with its bottom-left corner at (x, y), module points a side. */
-int marks_datamatrix(struct dlist *dl, int page, float x, float y, float module, const char *text,
+/* Draws text as a DataMatrix at most side points square, its bottom-left corner at (x, y). */
+int marks_datamatrix(struct dlist *dl, int page, float x, float y, float side, const char *text,
 		     struct ng_err *err);
 
 #endif

@@ -121,18 +121,11 @@ static void csvl(FILE *fp, long long v, int last)
 
 static const char *const columns[] = {
 	"seq", "doc_type", "case_id", "county", "party_role", "recipient_name", "address_line1",
-	"address_line2", "city", "state", "zip", "country", "language", "pages", "sheets", "bytes",
-	"pdf_path", "sha256",
+	"address_line2", "city", "state", "zip", "delivery_point", "country", "language", "pages",
+	"sheets", "bytes", "pdf_path", "sha256", "copy", "reprint_of", "batch", "batch_page",
+	"batch_pages", "imb_barcode_id", "imb_service_type", "imb_mailer_id", "imb_serial", "imb_routing",
 };
 #define NCOLS (sizeof(columns) / sizeof(*columns))
-
-struct manifest {
-	FILE *csv;
-	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	lxw_row_t row;
-	struct out_totals *t;
-};
 
 static int count(struct out_totals *t, const struct journal_row *r)
 {
@@ -166,27 +159,51 @@ static int count(struct out_totals *t, const struct journal_row *r)
 	return 0;
 }
 
+struct manifest {
+	struct out_table *tab;
+	struct out_totals *t;
+};
+
+/*
+ * The IMb's tracking code split into its fields (USPS-B-3200): barcode ID
+ * (2), service type (3), Mailer ID (6, or 9 when it starts with 9), serial.
+ */
+static void imb_fields(const char *tracking, char f[4][16])
+{
+	int mid = tracking[5] == '9' ? 9 : 6;
+
+	memset(f, 0, 4 * sizeof(*f));
+	if (strlen(tracking) != 20)
+		return;
+	memcpy(f[0], tracking, 2);
+	memcpy(f[1], tracking + 2, 3);
+	memcpy(f[2], tracking + 5, (size_t)mid);
+	memcpy(f[3], tracking + 5 + mid, (size_t)(15 - mid));
+}
+
 static int manifest_row(const struct journal_row *r, void *arg)
 {
 	struct manifest *m = arg;
+	char imb[4][16];
 	const char *text[NCOLS] = {
 		NULL, r->doc, r->case_id, r->county, r->role, r->name, r->addr1, r->addr2, r->city,
-		r->state, r->zip, r->country, r->lang, NULL, NULL, NULL, r->path, r->sha256,
+		r->state, r->zip, r->dp, r->country, r->lang, NULL, NULL, NULL, r->path, r->sha256, NULL,
+		r->reprint_of, r->batch, NULL, NULL, imb[0], imb[1], imb[2], imb[3], r->routing,
 	};
-	const long long num[NCOLS] = { [0] = r->seq, [13] = r->pages, [14] = r->sheets, [15] = r->bytes };
+	const long long num[NCOLS] = {
+		[0] = r->seq, [14] = r->pages, [15] = r->sheets, [16] = r->bytes, [19] = r->copy,
+		[22] = r->batch_page, [23] = r->batch_pages,
+	};
 	size_t i;
 
-	m->row++;
+	imb_fields(r->tracking, imb);
 	for (i = 0; i < NCOLS; i++) {
-		if (text[i]) {
-			csv(m->csv, text[i], i == NCOLS - 1);
-			worksheet_write_string(m->ws, m->row, (lxw_col_t)i, text[i], NULL);
-		} else {
-			csvl(m->csv, num[i], i == NCOLS - 1);
-			worksheet_write_number(m->ws, m->row, (lxw_col_t)i, (double)num[i], NULL);
-		}
+		if (text[i])
+			out_table_text(m->tab, text[i]);
+		else
+			out_table_num(m->tab, num[i]);
 	}
-	return count(m->t, r) || ferror(m->csv);
+	return count(m->t, r) || out_table_row_end(m->tab);
 }
 
 static int cmp_count(const void *a, const void *b)
@@ -271,62 +288,138 @@ static int report_commit(FILE *fp, const char *tmp, const char *path, struct ng_
 	return 0;
 }
 
-static char manifest_title[] = "noticegen mailing manifest";
-
-int out_reports(struct ledger *L, const char *run_dir, const char *run_date, struct out_totals *t,
-		struct ng_err *err)
-{
+/* A report written twice, as CSV and as an XLSX sheet, from the same cells. */
+struct out_table {
+	FILE *csv;
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_row_t row;
+	lxw_col_t col;
+	size_t ncols;
 	char path[4200], tmp[4300], xpath[4200], xtmp[4300];
-	struct manifest m = { 0 };
-	struct xrow x = { 0 };
+};
+
+struct out_table *out_table_open(const char *dir, const char *name, const char *sheet, const char *title,
+				 const char *run_date, const char *const *cols, size_t ncols, struct ng_err *err)
+{
+	struct out_table *t = calloc(1, sizeof(*t));
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
 	lxw_doc_properties props = { 0 };
 	struct tm tm = { 0 };
-	lxw_error xerr;
 	size_t i;
 
-	memset(t, 0, sizeof(*t));
-	m.t = t;
-	snprintf(path, sizeof(path), "%s/manifest.csv", run_dir);
-	snprintf(xpath, sizeof(xpath), "%s/manifest.xlsx", run_dir);
-	snprintf(xtmp, sizeof(xtmp), "%s/.manifest.xlsx.tmp", run_dir);
-	m.csv = report_open(path, tmp, sizeof(tmp), err);
-	if (!m.csv)
-		return -1;
-	m.wb = workbook_new_opt(xtmp, &opt);
-	if (!m.wb) {
-		fclose(m.csv);
-		unlink(tmp);
-		return ng_fail(err, NG_EOUTPUT, "cannot create '%s'", xtmp);
+	if (!t) {
+		ng_fail(err, NG_EINTERNAL, "out of memory");
+		return NULL;
+	}
+	t->ncols = ncols;
+	snprintf(t->path, sizeof(t->path), "%s/%s.csv", dir, name);
+	snprintf(t->xpath, sizeof(t->xpath), "%s/%s.xlsx", dir, name);
+	snprintf(t->xtmp, sizeof(t->xtmp), "%s/.%s.xlsx.tmp", dir, name);
+	t->csv = report_open(t->path, t->tmp, sizeof(t->tmp), err);
+	if (!t->csv) {
+		free(t);
+		return NULL;
+	}
+	t->wb = workbook_new_opt(t->xtmp, &opt);
+	if (!t->wb) {
+		ng_fail(err, NG_EOUTPUT, "cannot create '%s'", t->xtmp);
+		out_table_abort(t);
+		return NULL;
 	}
 	/* A fixed creation time keeps the workbook byte-identical between runs of a date. */
 	sscanf(run_date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
 	props.created = timegm(&tm);
-	props.title = manifest_title;
-	workbook_set_properties(m.wb, &props);
-	m.ws = workbook_add_worksheet(m.wb, "Manifest");
-	for (i = 0; i < NCOLS; i++) {
-		csv(m.csv, columns[i], i == NCOLS - 1);
-		worksheet_write_string(m.ws, 0, (lxw_col_t)i, columns[i], NULL);
+	props.title = (char *)title;
+	workbook_set_properties(t->wb, &props);
+	t->ws = workbook_add_worksheet(t->wb, sheet);
+	for (i = 0; i < ncols; i++)
+		out_table_text(t, cols[i]);
+	out_table_row_end(t);
+	return t;
+}
+
+void out_table_text(struct out_table *t, const char *s)
+{
+	csv(t->csv, s, t->col + 1u == t->ncols);
+	worksheet_write_string(t->ws, t->row, t->col++, s, NULL);
+}
+
+void out_table_num(struct out_table *t, long long v)
+{
+	csvl(t->csv, v, t->col + 1u == t->ncols);
+	worksheet_write_number(t->ws, t->row, t->col++, (double)v, NULL);
+}
+
+int out_table_row_end(struct out_table *t)
+{
+	t->row++;
+	t->col = 0;
+	return ferror(t->csv);
+}
+
+struct lxw_workbook *out_table_workbook(struct out_table *t)
+{
+	return t->wb;
+}
+
+void out_table_abort(struct out_table *t)
+{
+	if (!t)
+		return;
+	if (t->csv)
+		fclose(t->csv);
+	unlink(t->tmp);
+	if (t->wb)
+		workbook_close(t->wb);
+	unlink(t->xtmp);
+	free(t);
+}
+
+int out_table_commit(struct out_table *t, struct ng_err *err)
+{
+	lxw_error xerr;
+	int ret;
+
+	ret = report_commit(t->csv, t->tmp, t->path, err);
+	t->csv = NULL;
+	if (ret) {
+		out_table_abort(t);
+		return -1;
 	}
+	xerr = workbook_close(t->wb);
+	t->wb = NULL;
+	if (xerr != LXW_NO_ERROR || rename(t->xtmp, t->xpath) != 0) {
+		ng_fail(err, NG_EOUTPUT, "cannot write '%s': %s", t->xpath, xerr ? lxw_strerror(xerr) : strerror(errno));
+		out_table_abort(t);
+		return -1;
+	}
+	free(t);
+	return 0;
+}
+
+int out_reports(struct ledger *L, const char *run_dir, const char *run_date, struct out_totals *t,
+		struct ng_err *err)
+{
+	char path[4200], tmp[4300];
+	struct manifest m = { 0 };
+	struct xrow x = { 0 };
+
+	memset(t, 0, sizeof(*t));
+	m.t = t;
+	m.tab = out_table_open(run_dir, "manifest", "Manifest", "noticegen mailing manifest", run_date, columns,
+			       NCOLS, err);
+	if (!m.tab)
+		return -1;
 	if (ledger_journal_each(L, run_date, manifest_row, &m, err)) {
-		fclose(m.csv);
-		unlink(tmp);
-		workbook_close(m.wb);
-		unlink(xtmp);
+		out_table_abort(m.tab);
 		return -1;
 	}
-	totals_sheet(m.wb, t);
-	if (report_commit(m.csv, tmp, path, err))
+	totals_sheet(out_table_workbook(m.tab), t);
+	if (out_table_commit(m.tab, err))
 		return -1;
-	xerr = workbook_close(m.wb);
-	if (xerr != LXW_NO_ERROR || rename(xtmp, xpath) != 0) {
-		unlink(xtmp);
-		return ng_fail(err, NG_EOUTPUT, "cannot write '%s': %s", xpath,
-			       xerr ? lxw_strerror(xerr) : strerror(errno));
-	}
 	snprintf(path, sizeof(path), "%s/exceptions.csv", run_dir);
 	x.fp = report_open(path, tmp, sizeof(tmp), err);
 	if (!x.fp)

@@ -50,4 +50,21 @@ int out_reports(struct ledger *L, const char *run_dir, const char *run_date, str
 		struct ng_err *err);
 void out_totals_release(struct out_totals *t);
 
+/*
+ * A report written as name.csv and name.xlsx (one sheet) in dir from the
+ * same cells: open with the column names, then per row one call per
+ * column and row_end; commit renames both into place, abort removes them.
+ */
+struct out_table;
+struct lxw_workbook;
+struct out_table *out_table_open(const char *dir, const char *name, const char *sheet, const char *title,
+				 const char *run_date, const char *const *cols, size_t ncols, struct ng_err *err);
+void out_table_text(struct out_table *t, const char *s);
+void out_table_num(struct out_table *t, long long v);
+int out_table_row_end(struct out_table *t);
+/* The workbook, to add sheets (a totals sheet) before commit. */
+struct lxw_workbook *out_table_workbook(struct out_table *t);
+int out_table_commit(struct out_table *t, struct ng_err *err);
+void out_table_abort(struct out_table *t);
+
 #endif

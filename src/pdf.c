@@ -591,3 +591,76 @@ int pdf_render(struct pdf_writer *w, const struct dlist *dl, const struct pdf_me
 	}
 	return rc;
 }
+
+/*
+ * Print batches: many pieces in one document. Fonts are embedded once per
+ * batch, not per piece, so a batch costs less than its pieces did apart.
+ * The caller lays out each piece again (layout is deterministic: the same
+ * display list as its per-case PDF) and appends it.
+ */
+int pdf_batch_begin(struct pdf_writer *w, const struct pdf_meta *meta, struct ng_err *err)
+{
+	HPDF_Date d = { 0 };
+
+	w->error = 0;
+	w->last_error = 0;
+	HPDF_ResetError(w->pdf);
+	HPDF_NewDoc(w->pdf);
+	forget_glyphs(w);
+	HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
+	HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
+	memset(w->font, 0, sizeof(w->font));
+	HPDF_SetInfoAttr(w->pdf, HPDF_INFO_PRODUCER, "noticegen");
+	if (meta->title)
+		HPDF_SetInfoAttr(w->pdf, HPDF_INFO_TITLE, meta->title);
+	if (meta->date && sscanf(meta->date, "%4d-%2d-%2d", &d.year, &d.month, &d.day) == 3) {
+		d.ind = '+';
+		HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, d);
+	}
+	return w->error ? harufail(w, "to start a print batch", err) : 0;
+}
+
+int pdf_batch_add(struct pdf_writer *w, const struct dlist *dl, int blanks, struct ng_err *err)
+{
+	size_t i;
+	int p;
+
+	if (dl->oom)
+		return ng_fail(err, NG_EINTERNAL, "out of memory laying out a document");
+	if (dl->npages > w->npages_cap) {
+		HPDF_Page *pp = realloc(w->pages, (size_t)dl->npages * sizeof(*pp));
+
+		if (!pp)
+			return ng_fail(err, NG_EINTERNAL, "out of memory");
+		w->pages = pp;
+		w->npages_cap = dl->npages;
+	}
+	for (p = 0; p < dl->npages + blanks; p++) {
+		HPDF_Page page = HPDF_AddPage(w->pdf);
+
+		HPDF_Page_SetWidth(page, dl->page_w);
+		HPDF_Page_SetHeight(page, dl->page_h);
+		if (p < dl->npages)
+			w->pages[p] = page;
+	}
+	for (i = 0; i < dl->n; i++)
+		if (dl->item[i].page < dl->npages)
+			draw_item(w, w->pages[dl->item[i].page], dl, &dl->item[i]);
+	return w->error ? harufail(w, "to draw a page of a print batch", err) : 0;
+}
+
+int pdf_batch_end(struct pdf_writer *w, int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
+{
+	HPDF_Page last = HPDF_GetCurrentPage(w->pdf);
+	int size;
+
+	if (pad > 0 && last)
+		pad_fonts(w, last, pad);
+	complete_glyphs(w);
+	size = take_bytes(w, err);
+	if (size < 0)
+		return w->last_error == HPDF_INVALID_OBJECT ? PDF_RETRY : -1;
+	*buf = w->buf;
+	*len = (size_t)size;
+	return 0;
+}

@@ -24,11 +24,13 @@
 #include "output.h"
 #include "pdf.h"
 #include "pin.h"
+#include "print.h"
 #include "shard.h"
 #include "text.h"
 
 #define BATCH_CASES 256
 #define COMMIT_EVERY 256          /* documents per journal transaction (one flush to disk each) */
+#define REPRINT_ORD (1LL << 52)  /* reprints follow the night's own pieces (schema.sql, journal) */
 
 /* The language codes the agency serves (English and New York's twelve). */
 static const char *const served[] = {
@@ -36,9 +38,9 @@ static const char *const served[] = {
 };
 
 /* Where the time goes, for the run summary and the benchmark. */
-enum stage { ST_LEDGER, ST_LAYOUT, ST_PDF, ST_WRITE, ST_HASH, ST_JOURNAL, ST_REPORTS, ST_COUNT };
+enum stage { ST_LEDGER, ST_LAYOUT, ST_PDF, ST_WRITE, ST_HASH, ST_JOURNAL, ST_PRINT, ST_REPORTS, ST_COUNT };
 static const char *const stage_names[ST_COUNT] = {
-	"ledger", "layout", "pdf", "write", "hash", "journal", "reports",
+	"ledger", "layout", "pdf", "write", "hash", "journal", "print", "reports",
 };
 
 static double now_s(void)
@@ -65,6 +67,7 @@ struct night {
 	int lock_fd, locked;
 	struct ng_date date;
 	char iso[11];
+	const char *as_of;                       /* the date documents are made as of: iso, or a reprint's */
 	struct journal_row pend[COMMIT_EVERY];   /* written and flushed at the next checkpoint */
 	int npend;
 	int job, jobs;                           /* this worker serves cases with key % jobs == job */
@@ -206,6 +209,20 @@ static void plan_night(struct night *n)
 	n->pin_from = dates_add_days(n->date, -c->pin_lookback_days);
 }
 
+/*
+ * Documents are made as of their night: a reprint is laid out with the
+ * plan of its first printing's date, then the night's own plan returns.
+ */
+static void plan_as_of(struct night *n, struct ng_date d)
+{
+	struct ng_date tonight = n->date;
+
+	n->date = d;
+	n->doc.run = d;
+	plan_night(n);
+	n->date = tonight;
+}
+
 static int issue_one(int64_t party, int64_t case_key, void *arg)
 {
 	struct night *n = arg;
@@ -318,7 +335,7 @@ static int render(struct night *n, enum doc_type type, const struct party *p,
 	t1 = now_s();
 	n->stage[ST_LAYOUT] += t1 - t0;
 	if (!rc)
-		rc = pdf_render(n->pdf, &n->dl, &(struct pdf_meta){ n->doc.title, n->iso }, buf, len, err);
+		rc = pdf_render(n->pdf, &n->dl, &(struct pdf_meta){ n->doc.title, n->as_of ? n->as_of : n->iso }, buf, len, err);
 	n->stage[ST_PDF] += now_s() - t1;
 	pin_wipe(pin);
 	n->doc.pin = NULL;
@@ -328,6 +345,58 @@ static int render(struct night *n, enum doc_type type, const struct party *p,
 	return rc;
 }
 
+/*
+ * Writes a drawn document into the run folder (cases/<County>-<CaseId>/)
+ * and fills its journal row, all but ord and copy.
+ */
+static int store(struct night *n, enum doc_type type, const struct party *p, const char *period,
+		 const unsigned char *buf, size_t len, int pages, struct journal_row *r, struct ng_err *err)
+{
+	const char *doc = doc_names[type];
+	char id[16], county[32], rel[64], path[PATH_MAX + 400];
+	double t;
+	int rc;
+
+	path_part(id, sizeof(id), n->cf.id);
+	path_part(county, sizeof(county), n->cf.county);
+	snprintf(rel, sizeof(rel), "cases/%s-%s", county, id);
+	snprintf(path, sizeof(path), "%s/%s", n->run_dir, rel);
+	if (out_mkdirs(path, 0755, err))
+		return -1;
+	memset(r, 0, sizeof(*r));
+	snprintf(r->path, sizeof(r->path), "%s/%s-%s-%s.pdf", rel, doc, p->role == ROLE_CP ? "CP" : "NCP", period);
+	snprintf(path, sizeof(path), "%s/%s", n->run_dir, r->path);
+	/* PIN letters are for their recipient alone: owner-only, like the key. */
+	t = now_s();
+	rc = out_write_file(path, buf, len, type == DOC_PINLETTER ? 0600 : 0644, 0, err);
+	n->stage[ST_WRITE] += now_s() - t;
+	t = now_s();
+	out_sha256(buf, len, r->sha256);
+	n->stage[ST_HASH] += now_s() - t;
+	if (type == DOC_PINLETTER)
+		pdf_wipe(n->pdf);
+	if (rc)
+		return -1;
+	snprintf(r->run_date, sizeof(r->run_date), "%s", n->iso);
+	snprintf(r->doc, sizeof(r->doc), "%s", doc);
+	snprintf(r->period, sizeof(r->period), "%s", period);
+	r->case_key = n->cf.key;
+	r->party_id = p->id;
+	/* The language the document is in (beside English): the manifest says what was printed. */
+	snprintf(r->lang, sizeof(r->lang), "%s", doc_language(&n->doc, p));
+	r->pages = pages;
+	r->sheets = n->cfg.job[type].duplex ? (r->pages + 1) / 2 : r->pages;
+	r->bytes = (int64_t)len;
+	return 0;
+}
+
+static int journal(struct night *n, const struct journal_row *r, struct ng_err *err)
+{
+	n->pend[n->npend++] = *r;
+	n->written++;
+	return n->npend == COMMIT_EVERY ? checkpoint(n, err) : 0;
+}
+
 /* Renders one piece and journals it. NG_EDATA means an exception (recorded); others stop the run. */
 static int piece(struct night *n, enum doc_type type, const struct party *p, const char *period,
 		 int slot, struct ng_err *err)
@@ -335,13 +404,12 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	const char *doc = doc_names[type];
 	struct journal_row r;
 	struct ng_err why = { 0 };
-	char done[11], id[16], county[32], rel[64], path[PATH_MAX + 400], jpath[256];
+	char done[11], path[PATH_MAX + 400], jpath[256];
 	const unsigned char *buf;
 	size_t len;
 	const char *problem;
 	int64_t jbytes = 0;
 	struct stat st;
-	double t;
 	int found, rc, pages;
 
 	found = ledger_journal_lookup(n->led, doc, p->id, period, done, jpath, sizeof(jpath), &jbytes, err);
@@ -367,48 +435,18 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 		*err = why;
 		return -1;
 	}
-	path_part(id, sizeof(id), n->cf.id);
-	path_part(county, sizeof(county), n->cf.county);
-	snprintf(rel, sizeof(rel), "cases/%s-%s", county, id);
-	snprintf(path, sizeof(path), "%s/%s", n->run_dir, rel);
-	if (out_mkdirs(path, 0755, err))
+	if (store(n, type, p, period, buf, len, pages, &r, err))
 		return -1;
-	memset(&r, 0, sizeof(r));
-	snprintf(r.path, sizeof(r.path), "%s/%s-%s-%s.pdf", rel, doc, p->role == ROLE_CP ? "CP" : "NCP", period);
-	snprintf(path, sizeof(path), "%s/%s", n->run_dir, r.path);
-	/* PIN letters are for their recipient alone: owner-only, like the key. */
-	t = now_s();
-	rc = out_write_file(path, buf, len, type == DOC_PINLETTER ? 0600 : 0644, 0, err);
-	n->stage[ST_WRITE] += now_s() - t;
-	t = now_s();
-	out_sha256(buf, len, r.sha256);
-	n->stage[ST_HASH] += now_s() - t;
-	if (type == DOC_PINLETTER)
-		pdf_wipe(n->pdf);
-	if (rc)
-		return -1;
-	snprintf(r.run_date, sizeof(r.run_date), "%s", n->iso);
 	r.ord = n->cf.key * 16 + slot;
-	snprintf(r.doc, sizeof(r.doc), "%s", doc);
-	snprintf(r.period, sizeof(r.period), "%s", period);
-	r.case_key = n->cf.key;
-	r.party_id = p->id;
-	/* The language the document is in (beside English): the manifest says what was printed. */
-	snprintf(r.lang, sizeof(r.lang), "%s", doc_language(&n->doc, p));
-	r.pages = pages;
-	r.sheets = n->cfg.duplex ? (r.pages + 1) / 2 : r.pages;
-	r.bytes = (int64_t)len;
 	if (found) {
 		/* Rendering is deterministic: the same bytes the journal recorded, unless the ledger changed. */
 		if (strcmp(r.path, jpath) || (int64_t)len != jbytes)
-			log_warn("%s differs from what the journal recorded: did the ledger change since? "
-				 "Use --rerun to make the date again", path);
+			log_warn("%s/%s differs from what the journal recorded: did the ledger change since? "
+				 "Use --rerun to make the date again", n->run_dir, r.path);
 		n->written++;
 		return 0;
 	}
-	n->pend[n->npend++] = r;
-	n->written++;
-	return n->npend == COMMIT_EVERY ? checkpoint(n, err) : 0;
+	return journal(n, &r, err);
 }
 
 static const struct party *party_of(const struct case_facts *cf, enum role role)
@@ -434,6 +472,99 @@ static int order_active(const struct case_facts *cf, struct ng_date from, struct
 			return 1;
 	}
 	return 0;
+}
+
+static enum doc_type type_of(const char *doc)
+{
+	int t;
+
+	for (t = 0; t < DOC_TYPES - 1 && strcmp(doc_names[t], doc); t++)
+		;
+	return (enum doc_type)t;
+}
+
+/*
+ * Loads key's case as it stood for a document made as of as_of, and finds
+ * party. NG_EDATA (with the reason) if the case or party cannot be served.
+ */
+static int load_as_of(struct night *n, int64_t key, const char *as_of, int64_t party,
+		      const struct party **p, struct ng_err *err)
+{
+	struct ng_date d;
+	int i, rc;
+
+	if (dates_parse(as_of, &d))
+		return ng_fail(err, NG_EDATA, "bad date '%s' in the journal", as_of);
+	plan_as_of(n, d);
+	n->as_of = as_of;
+	rc = ledger_load_case(n->led, key, &n->cf, err);
+	if (rc)
+		return rc;
+	*p = NULL;
+	for (i = 0; i < n->cf.nparty; i++)
+		if (n->cf.party[i].id == party)
+			*p = &n->cf.party[i];
+	return *p ? 0 : ng_fail(err, NG_EDATA, "party %lld is no longer on the case", (long long)party);
+}
+
+static void back_to_tonight(struct night *n)
+{
+	plan_as_of(n, n->date);
+	n->as_of = NULL;
+}
+
+/*
+ * A piece the print shop spoiled, printed again tonight as the next copy
+ * of the same document: laid out as of its first night, and only if the
+ * bytes are the same as the copy spoiled (else the ledger changed since,
+ * and staff must decide: an exception says so).
+ */
+static int reprint_one(struct night *n, int64_t key, const struct reprint *rp, struct ng_err *err)
+{
+	enum doc_type type = type_of(rp->doc);
+	const struct party *p = NULL;
+	struct ng_err why = { 0 };
+	struct journal_row r;
+	const unsigned char *buf;
+	char doc[40], sha[65];
+	size_t len;
+	int pages, rc;
+
+	snprintf(doc, sizeof(doc), "%s (reprint)", rp->doc);
+	rc = load_as_of(n, key, rp->as_of, rp->party_id, &p, &why);
+	if (!rc)
+		rc = render(n, type, p, &buf, &len, &pages, &why);
+	if (rc) {
+		back_to_tonight(n);
+		if (why.code != NG_EDATA) {
+			*err = why;
+			return -1;
+		}
+		return exception(n, p, doc, why.msg, err);
+	}
+	out_sha256(buf, len, sha);
+	if (strcmp(sha, rp->sha256)) {
+		if (type == DOC_PINLETTER)
+			pdf_wipe(n->pdf);
+		back_to_tonight(n);
+		return exception(n, p, doc, "the document made again differs from the spoiled copy (the "
+				 "ledger changed since); reissue it by hand", err);
+	}
+	rc = store(n, type, p, rp->period, buf, len, pages, &r, err);
+	back_to_tonight(n);
+	if (rc)
+		return -1;
+	r.copy = rp->copy + 1;
+	snprintf(r.reprint_of, sizeof(r.reprint_of), "%s", rp->as_of);
+	/* After the night's own pieces: by first night, then the first printing's place. */
+	{
+		struct ng_date first;
+		int64_t orig = rp->ord >= REPRINT_ORD ? rp->ord & 0xFFFFFFFF : rp->ord;
+
+		dates_parse(rp->as_of, &first);
+		r.ord = REPRINT_ORD + ((int64_t)(dates_to_days(first) & 0xFFFFF) << 32) + (orig & 0xFFFFFFFF);
+	}
+	return journal(n, &r, err);
 }
 
 /* What one case is owed tonight, in the fixed order that makes sequence numbers stable. */
@@ -506,6 +637,81 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 				return -1;
 		}
 	}
+	/* Last: pieces the print shop spoiled on earlier nights (this reloads the case as of then). */
+	{
+		struct reprint rp[8];
+		int k, np = ledger_reprints(n->led, key, n->iso, rp, 8, err);
+
+		if (np < 0)
+			return -1;
+		for (k = 0; k < np; k++)
+			if (reprint_one(n, key, &rp[k], err))
+				return -1;
+	}
+	return 0;
+}
+
+/* print_ctx.build: a journaled piece laid out again, as of its night. */
+static int rebuild(void *arg, const struct print_piece *pp, struct dlist **dl, struct ng_err *err)
+{
+	struct night *n = arg;
+	enum doc_type type = type_of(pp->doc);
+	const struct party *p = NULL;
+	char pin[6] = "";
+	int rc;
+
+	rc = load_as_of(n, pp->case_key, pp->as_of, pp->party_id, &p, err);
+	if (!rc && type == DOC_PINLETTER)
+		rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, err);
+	n->doc.pin = pin;
+	if (!rc)
+		rc = doc_build(&n->doc, type, &n->cf, p, err);
+	pin_wipe(pin);
+	n->doc.pin = NULL;
+	back_to_tonight(n);
+	*dl = &n->dl;
+	if (rc)
+		ng_err_prefix(err, "laying out piece %lld again for its print batch", (long long)pp->seq);
+	return rc ? -1 : 0;
+}
+
+/* print_ctx.done: a PIN letter's list holds the PIN. */
+static void rebuilt(void *arg, const struct print_piece *pp)
+{
+	struct night *n = arg;
+
+	if (type_of(pp->doc) == DOC_PINLETTER)
+		dl_wipe(&n->dl);
+}
+
+static struct print_ctx print_ctx(struct night *n)
+{
+	return (struct print_ctx){ n->led, &n->cfg, n->layout, n->pdf, n->run_dir, n->iso, rebuild, rebuilt, n };
+}
+
+static int make_batches(struct night *n, struct ng_err *err)
+{
+	struct print_ctx c = print_ctx(n);
+
+	return print_batches(&c, err);
+}
+
+/*
+ * The print shop's files once the manifest is written: job ticket and
+ * checksums, whose totals must be the manifest's (else something is badly
+ * wrong, and the shop must not pick the night up).
+ */
+static int print_handoff(struct night *n, const struct out_totals *t, struct print_totals *pt,
+			 struct ng_err *err)
+{
+	struct print_ctx c = print_ctx(n);
+
+	if (print_ticket(&c, pt, err))
+		return -1;
+	if (pt->pieces != t->pieces || pt->pages < t->pages || pt->sheets != t->sheets)
+		return ng_fail(err, NG_EINTERNAL, "the job ticket (%lld pieces, %lld sheets) does not match the "
+			       "manifest (%ld pieces, %ld sheets); print/READY not written", pt->pieces, pt->sheets,
+			       t->pieces, t->sheets);
 	return 0;
 }
 
@@ -726,6 +932,7 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 {
 	struct night *n = calloc(1, sizeof(*n));
 	struct out_totals t = { 0 };
+	struct print_totals pt = { 0 };
 	struct timespec t0, t1;
 	double t_reports;
 	char now[32];
@@ -750,8 +957,13 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	if (ledger_run_mark(n->led, n->iso, "running", now, err) || (!o->shards && issue_pins(n, err)) ||
 	    (o->jobs > 1 ? each_case_parallel(n, o, err) : each_case(n, o, err)))
 		goto cleanup;
+	/* A shard leaves the print batches to the merge: they need the whole night, in ZIP order. */
 	t_reports = now_s();
-	if (out_reports(n->led, n->run_dir, n->iso, &t, err))
+	if (!o->shards && make_batches(n, err))
+		goto cleanup;
+	n->stage[ST_PRINT] += now_s() - t_reports;
+	t_reports = now_s();
+	if (out_reports(n->led, n->run_dir, n->iso, &t, err) || (!o->shards && print_handoff(n, &t, &pt, err)))
 		goto cleanup;
 	n->stage[ST_REPORTS] += now_s() - t_reports;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -761,6 +973,12 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	now_iso(now);
 	if (ledger_run_mark(n->led, n->iso, t.exceptions ? "done_with_exceptions" : "done", now, err))
 		goto cleanup;
+	if (!o->shards) {
+		struct print_ctx c = print_ctx(n);
+
+		if (print_ready(&c, &pt, err))
+			goto cleanup;
+	}
 	res->written = n->written;
 	res->resumed = n->resumed;
 	res->pieces = t.pieces;
@@ -799,6 +1017,8 @@ int run_merge(const char *config, const char *date, int shards, struct run_resul
 {
 	struct night *n = calloc(1, sizeof(*n));
 	struct out_totals t = { 0 };
+	struct print_totals pt = { 0 };
+	struct print_ctx c;
 	char now[32];
 	int ret = -1;
 
@@ -810,11 +1030,14 @@ int run_merge(const char *config, const char *date, int shards, struct run_resul
 	snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
 	now_iso(now);
 	if (ledger_run_mark(n->led, n->iso, "running", now, err) ||
-	    shard_merge(n->led, n->run_dir, n->iso, shards, err) ||
-	    out_reports(n->led, n->run_dir, n->iso, &t, err) || write_summary(n, &t, 0, err))
+	    shard_merge(n->led, n->run_dir, n->iso, shards, err) || make_batches(n, err) ||
+	    out_reports(n->led, n->run_dir, n->iso, &t, err) || print_handoff(n, &t, &pt, err) ||
+	    write_summary(n, &t, 0, err))
 		goto cleanup;
 	now_iso(now);
-	if (ledger_run_mark(n->led, n->iso, t.exceptions ? "done_with_exceptions" : "done", now, err))
+	c = print_ctx(n);
+	if (ledger_run_mark(n->led, n->iso, t.exceptions ? "done_with_exceptions" : "done", now, err) ||
+	    print_ready(&c, &pt, err))
 		goto cleanup;
 	res->pieces = t.pieces;
 	res->exceptions = t.exceptions;

@@ -182,13 +182,17 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS print_pieces (
     run_date    TEXT NOT NULL,
     ord         INTEGER NOT NULL,
+    seq         INTEGER NOT NULL,                  -- the manifest's sequence number
     batch       TEXT NOT NULL,
     batch_page  INTEGER NOT NULL,                  -- the piece's first page in the batch (from 1)
     batch_pages INTEGER NOT NULL,                  -- its pages there, blank backs included
     serial      INTEGER,                           -- IMb serial number; NULL without an IMb
+    tracking    TEXT,                              -- IMb tracking code: barcode ID, STID, Mailer ID, serial
     routing     TEXT,                              -- IMb routing code: ZIP, ZIP+4, ZIP+4+delivery point
-    PRIMARY KEY (run_date, ord)
+    PRIMARY KEY (run_date, ord),
+    UNIQUE (run_date, seq)
 );
+CREATE INDEX IF NOT EXISTS print_pieces_batch ON print_pieces(run_date, batch, batch_page);
 
 -- Each print batch once written: what the job ticket reports.
 CREATE TABLE IF NOT EXISTS print_batches (

@@ -21,8 +21,9 @@ static int journal_line(const struct journal_row *r, void *arg)
 {
 	FILE *fp = arg;
 
-	fprintf(fp, "%lld\t%lld\t%lld\t%d\t%d\t%lld\t", (long long)r->ord, (long long)r->case_key,
-		(long long)r->party_id, r->pages, r->sheets, (long long)r->bytes);
+	fprintf(fp, "%lld\t%lld\t%lld\t%d\t%d\t%lld\t%d\t", (long long)r->ord, (long long)r->case_key,
+		(long long)r->party_id, r->pages, r->sheets, (long long)r->bytes, r->copy);
+	tsv(fp, r->reprint_of, 0);
 	tsv(fp, r->doc, 0);
 	tsv(fp, r->period, 0);
 	tsv(fp, r->lang, 0);
@@ -150,7 +151,7 @@ static int take_file(const char *shard_dir, const char *run_dir, const char *rel
 static int merge_one(struct ledger *L, const char *run_dir, const char *run_date, int k, int n,
 		     struct ng_err *err)
 {
-	char dir[4300], path[4400], line[2048], *f[11];
+	char dir[4300], path[4400], line[2048], *f[13];
 	FILE *fp;
 	int ret = 0;
 
@@ -162,8 +163,8 @@ static int merge_one(struct ledger *L, const char *run_dir, const char *run_date
 	while (!ret && fgets(line, sizeof(line), fp)) {
 		struct journal_row r;
 
-		if (fields(line, f, 11) != 11) {
-			ret = ng_fail(err, NG_EOUTPUT, "'%s': a line is not 11 fields", path);
+		if (fields(line, f, 13) != 13) {
+			ret = ng_fail(err, NG_EOUTPUT, "'%s': a line is not 13 fields", path);
 			break;
 		}
 		memset(&r, 0, sizeof(r));
@@ -174,11 +175,13 @@ static int merge_one(struct ledger *L, const char *run_dir, const char *run_date
 		r.pages = atoi(f[3]);
 		r.sheets = atoi(f[4]);
 		r.bytes = strtoll(f[5], NULL, 10);
-		snprintf(r.doc, sizeof(r.doc), "%s", f[6]);
-		snprintf(r.period, sizeof(r.period), "%s", f[7]);
-		snprintf(r.lang, sizeof(r.lang), "%s", f[8]);
-		snprintf(r.path, sizeof(r.path), "%s", f[9]);
-		snprintf(r.sha256, sizeof(r.sha256), "%s", f[10]);
+		r.copy = atoi(f[6]);
+		snprintf(r.reprint_of, sizeof(r.reprint_of), "%s", f[7]);
+		snprintf(r.doc, sizeof(r.doc), "%s", f[8]);
+		snprintf(r.period, sizeof(r.period), "%s", f[9]);
+		snprintf(r.lang, sizeof(r.lang), "%s", f[10]);
+		snprintf(r.path, sizeof(r.path), "%s", f[11]);
+		snprintf(r.sha256, sizeof(r.sha256), "%s", f[12]);
 		ret = take_file(dir, run_dir, r.path, r.sha256, err) || ledger_journal_merge(L, &r, err);
 	}
 	fclose(fp);

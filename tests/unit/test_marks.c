@@ -71,7 +71,7 @@ static void test_drawn(void **state)
 	assert_true(tracker >= 0.039f * 72 && tracker <= 0.057f * 72);
 	assert_true(marks_imb_width() <= 3.2f * 72);
 	dl_reset(&dl);
-	assert_int_equal(marks_datamatrix(&dl, 0, 10, 10, 1.2f, "B001 000042 1/2", &err), 0);
+	assert_int_equal(marks_datamatrix(&dl, 0, 10, 10, 20, "B001 000042 1/2", &err), 0);
 	assert_true(dl.n > 10);
 	dl_release(&dl);
 }

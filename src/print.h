@@ -1,0 +1,47 @@
+/*
+ * print.h - the handoff to the print shop, made after the night's
+ * documents: print/ in the run folder holds the batches (one PDF of many
+ * pieces per job, in ZIP order, duplex pieces padded to start on a front,
+ * an IMb in each address window, a DataMatrix sheet mark on each sheet),
+ * jobticket.csv/.xlsx, SHA256SUMS, and READY, written last.
+ */
+#ifndef NG_PRINT_H
+#define NG_PRINT_H
+
+#include "config.h"
+#include "dlist.h"
+#include "err.h"
+#include "layout.h"
+#include "ledger.h"
+
+struct pdf_writer;
+
+struct print_ctx {
+	struct ledger *L;
+	const struct config *cfg;
+	const struct layout *layout;
+	struct pdf_writer *pdf;
+	const char *run_dir, *date;
+	/*
+	 * Lays piece p out again, as its per-case PDF was (into a list the
+	 * caller owns); done is called after it is drawn (to wipe a PIN).
+	 */
+	int (*build)(void *arg, const struct print_piece *p, struct dlist **dl, struct ng_err *err);
+	void (*done)(void *arg, const struct print_piece *p);
+	void *arg;
+};
+
+struct print_totals {
+	long long pieces, pages, sheets;
+};
+
+/* Plans (once per date) and draws the night's batches; skips batches already written whole. */
+int print_batches(const struct print_ctx *c, struct ng_err *err);
+
+/* Writes the job ticket (CSV, XLSX) and SHA256SUMS; t gets the ticket's totals. */
+int print_ticket(const struct print_ctx *c, struct print_totals *t, struct ng_err *err);
+
+/* Writes print/READY: call last, after every other file of the run. */
+int print_ready(const struct print_ctx *c, const struct print_totals *t, struct ng_err *err);
+
+#endif
