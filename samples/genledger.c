@@ -1967,7 +1967,8 @@ enum fault_id {
 	F_PAY_OVERFLOW, F_PAY_REAL, F_PAY_TEXT, F_DATE_9999, F_DATE_INVALID,
 	F_LANG, F_ROLE, F_NO_PARTIES, F_TWO_CPS, F_PAY_DUP, F_PAY_SOURCE,
 	F_DISB_METHOD, F_STATUS, F_HIST_NEG, F_HIST_REAL, F_HIST_TEXT,
-	F_HIST_DATE, F_HIST_SUM, F_COUNT
+	F_HIST_DATE, F_HIST_SUM, F_ADDR_FOREIGN, F_ADDR_ABROAD, F_ADDR_NO_ZIP,
+	F_DELIVERY_POINT, F_COUNT
 };
 
 /*
@@ -2028,6 +2029,14 @@ static const struct fault {
 			 "payment received_on YYYY-02-30 (the year before A; only summed)"},
 	[F_HIST_SUM] = {"historic-payments-overflow-sum", "overflow|range",
 			"two payments of 5e18 cents six months before A: the sum overflows 64 bits"},
+	[F_ADDR_FOREIGN] = {"address-foreign-without-country", "state;ON;country",
+			    "NCP in Toronto, ON with country US: a foreign address without its country line"},
+	[F_ADDR_ABROAD] = {"address-abroad", "-",
+			   "NCP in Toronto, ON, Canada: served, in a foreign print batch without an IMb"},
+	[F_ADDR_NO_ZIP] = {"address-no-zip", "zip",
+			   "CP address without a ZIP code"},
+	[F_DELIVERY_POINT] = {"delivery-point-bad", "delivery point;X7",
+			      "CP delivery point 'X7'"},
 };
 
 static FILE *faults_tsv;        /* FILE.faults.tsv, while --bad writes it */
@@ -2119,6 +2128,20 @@ static void write_fault_case(struct gen *g, int64_t index, enum fault_id f)
 		break;
 	case F_ADDR_CTRL:
 		set_party("addr1", cp, "12 Main Street\a\x1b[2J Apt 3", -1);
+		break;
+	case F_ADDR_FOREIGN:
+	case F_ADDR_ABROAD:
+		set_party("city", ncp, "Toronto", -1);
+		set_party("state", ncp, "ON", -1);
+		set_party("zip", ncp, f == F_ADDR_ABROAD ? "M5V 2T6" : "10001", -1);
+		if (f == F_ADDR_ABROAD)
+			set_party("country", ncp, "Canada", -1);
+		break;
+	case F_ADDR_NO_ZIP:
+		set_party("zip", cp, "", -1);
+		break;
+	case F_DELIVERY_POINT:
+		set_party("delivery_point", cp, "X7", -1);
 		break;
 	case F_NAME_LONG: {
 		static const char part[] = "Maximiliano ";

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "pin.h"
 #include "pin_cmd.h"
+#include "reconcile.h"
 #include "run.h"
 
 #define EXIT_EXCEPTIONS 1
@@ -33,6 +34,7 @@ static const char usage[] =
 	"       noticegen init-db LEDGER\n"
 	"       noticegen keygen KEYFILE\n"
 	"       noticegen lang-report --config FILE\n"
+	"       noticegen reconcile --config FILE RETURNFILE\n"
 	"       noticegen pin verify  --config FILE --case CASEID [--county NAME] --party CP|NCP < PIN\n"
 	"       noticegen pin reissue --config FILE --case CASEID [--county NAME] --party CP|NCP\n"
 	"                             --staff ID --reason TEXT [--now] [--new-pin]\n"
@@ -43,6 +45,7 @@ static const char usage[] =
 	"init-db      create the ledger schema in LEDGER\n"
 	"keygen       create a new PIN key file (mode 0600)\n"
 	"lang-report  list, per language, catalog keys missing or not yet reviewed\n"
+	"reconcile    record the print shop's return file: pieces mailed, spoiled (printed again), returned\n"
 	"pin          check a PIN, reissue or replace a PIN letter, show a case's PIN audit, change the key\n";
 
 static int exit_code(enum ng_code code)
@@ -226,6 +229,23 @@ static int cmd_prepare_merge(int argc, char **argv, int merge)
 	return res.exceptions ? EXIT_EXCEPTIONS : 0;
 }
 
+/* reconcile --config FILE RETURNFILE */
+static int cmd_reconcile(int argc, char **argv)
+{
+	struct reconcile_result res;
+	struct ng_err err = { 0 };
+
+	if (argc != 4 || strcmp(argv[1], "--config")) {
+		fputs(usage, stderr);
+		return 64;
+	}
+	if (reconcile_file(argv[2], argv[3], &res, &err))
+		return fail(&err);
+	log_info("reconcile: %s: %ld mailed, %ld spoiled (printed again on the next run), %ld returned",
+		 argv[3], res.n[0], res.n[1], res.n[2]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ng_err err = { 0 };
@@ -245,6 +265,8 @@ int main(int argc, char **argv)
 		return cmd_prepare_merge(argc - 1, argv + 1, 0);
 	if (!strcmp(argv[1], "merge"))
 		return cmd_prepare_merge(argc - 1, argv + 1, 1);
+	if (!strcmp(argv[1], "reconcile"))
+		return cmd_reconcile(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lang-report"))
 		return cmd_lang_report(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "init-db") && argc == 3)

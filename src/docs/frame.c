@@ -57,13 +57,36 @@ static int is_zip(const char *z)
 	return z[10] == '\0';
 }
 
+/* USPS state, district, territory and military codes (Publication 28, appendix B). */
+static int is_us_state(const char *s)
+{
+	static const char codes[] =
+		"AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
+		"NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI FM MH PW AA AE AP";
+	const char *at;
+
+	if (strlen(s) != 2)
+		return 0;
+	for (at = strstr(codes, s); at; at = strstr(at + 1, s))
+		if ((at - codes) % 3 == 0)
+			return 1;
+	return 0;
+}
+
 const char *doc_address_problem(const struct party *p)
 {
+	static char why[128];    /* one process, one case at a time: valid until the next call */
+
 	if (!p->addr1[0])
 		return "no street address";
 	if (!strcmp(p->country, "US") || !p->country[0]) {
 		if (!p->city[0] || !p->state[0])
 			return "no city or state";
+		if (!is_us_state(p->state)) {
+			snprintf(why, sizeof(why), "state '%.8s' is not a US state or territory: a foreign "
+				 "address needs its country (parties.country)", p->state);
+			return why;
+		}
 		if (!is_zip(p->zip))
 			return "no valid ZIP code (12345 or 12345-6789)";
 	} else if (!p->city[0]) {

@@ -6,7 +6,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 pass=0
 fail=0
-for t in run lang pin shard bad_input kill disk; do
+for t in run lang pin shard bad_input print kill disk; do
 	[ -f "$HERE/$t.sh" ] || continue
 	echo "== $t.sh"
 	out=$(sh "$HERE/$t.sh" 2>&1)

@@ -31,8 +31,10 @@ import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
 MANIFEST_HEADER = ["seq", "doc_type", "case_id", "county", "party_role", "recipient_name",
-                   "address_line1", "address_line2", "city", "state", "zip", "country", "language",
-                   "pages", "sheets", "bytes", "pdf_path", "sha256"]
+                   "address_line1", "address_line2", "city", "state", "zip", "delivery_point", "country",
+                   "language", "pages", "sheets", "bytes", "pdf_path", "sha256", "copy", "reprint_of",
+                   "batch", "batch_page", "batch_pages", "imb_barcode_id", "imb_service_type",
+                   "imb_mailer_id", "imb_serial", "imb_routing"]
 EXCEPTIONS_HEADER = ["case_key", "case_id", "party_id", "doc_type", "reason"]
 DOC_TYPES = ["notice", "statement", "coupon", "pinletter"]
 REPORT_FILES = {"manifest.csv", "manifest.xlsx", "exceptions.csv", "summary.json"}
@@ -249,8 +251,11 @@ def read_manifest(problems=None):
 
 
 def pdfs_on_disk():
+    """The per-case PDFs (print/ holds the print shop's batches, checked by print.sh)."""
     found = []
     for dirpath, _, files in os.walk(run_dir()):
+        if os.path.relpath(dirpath, run_dir()).split(os.sep)[0] == "print":
+            continue
         for f in files:
             if f.endswith(".pdf"):
                 found.append(os.path.relpath(os.path.join(dirpath, f), run_dir()))
@@ -976,7 +981,7 @@ def cmd_c7():
     try:
         man, raw = read_manifest(probs)
     except Exception as e:
-        report("7 manifest.csv: CRLF, header, 18 fields, seq 1..N", [str(e)])
+        report("7 manifest.csv: CRLF, header, 29 fields, seq 1..N", [str(e)])
         return
     if not raw.endswith(b"\r\n") or re.search(rb"(?<!\r)\n", raw):
         probs.append("manifest.csv has line ends other than CRLF")
@@ -991,7 +996,7 @@ def cmd_c7():
                         sorted({s for s in ss if ss.count(s) > 1})[:10]))
     if not man:
         probs.append("manifest.csv has no rows")
-    report("7 manifest.csv: CRLF line ends, header, 18 fields a row, seq 1..%d without gaps" % len(man), probs)
+    report("7 manifest.csv: CRLF line ends, header, 29 fields a row, seq 1..%d without gaps" % len(man), probs)
 
     # rows = PDFs on disk; sha256, bytes, pages, sheets
     probs = []
@@ -1007,7 +1012,7 @@ def cmd_c7():
     for dirpath, _, files in os.walk(rd):
         for f in files:
             rel = os.path.relpath(os.path.join(dirpath, f), rd)
-            if not rel.endswith(".pdf") and rel not in REPORT_FILES:
+            if not rel.endswith(".pdf") and rel not in REPORT_FILES and not rel.startswith("print/"):
                 stray.append(rel)
     for s in stray:
         probs.append("stray file in the run folder: %s" % s)
@@ -1029,8 +1034,9 @@ def cmd_c7():
         np = cache.get(rel, {}).get("npages")
         if m["pages"] != str(np):
             probs.append("%s: manifest pages %s, PDF has %s" % (rel, m["pages"], np))
-        elif m["sheets"] != str((np + 1) // 2 if N.duplex else np):
-            probs.append("%s: manifest sheets %s for %s pages (duplex %s)" % (rel, m["sheets"], np, N.duplex))
+        elif m["sheets"] != str((np + 1) // 2 if N.duplex and m["doc_type"] in ("notice", "statement") else np):
+            probs.append("%s: manifest sheets %s for %s pages (duplex %s; coupons and PIN letters simplex)"
+                         % (rel, m["sheets"], np, N.duplex))
     report("7 manifest rows = PDFs on disk (%d), each sha256 = sha256sum, bytes and pages match, no stray files"
            % len(disk), probs)
 
@@ -1205,7 +1211,8 @@ def cmd_c10(scan_dir, pristine_dump):
             out = os.path.join(scan_dir, "run", rel + ".txt")
             os.makedirs(os.path.dirname(out), exist_ok=True)
             relr = os.path.relpath(full, rd)
-            if relr in letterset:
+            # PIN letters, alone or in their secure print batch (owner-only; print.sh checks both)
+            if relr in letterset or re.fullmatch(r"print/B\d+-pinletter-.*-secure\.pdf", relr):
                 continue
             if fname.endswith(".pdf"):
                 if relr in cache:

@@ -1,0 +1,126 @@
+#!/bin/sh
+# The print shop's handoff (issue #6): batches in ZIP order matching the
+# per-case PDFs, IMb and DataMatrix marks read back from pixels, the job
+# ticket against manifest and journal, READY last, address hygiene,
+# reconciliation and the reprint of a spoiled piece, resume of a batch.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${NOTICEGEN_BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+NG=$BUILD/noticegen
+START=$(date +%s)
+PASS=0
+FAIL=0
+D=2026-11-03
+TMP=$(mktemp -d /tmp/noticegen-e2e-print.XXXXXX)
+[ "${KEEP:-}" = 1 ] && echo "# kept: $TMP" || trap 'rm -rf "$TMP"' EXIT
+PROBS=$TMP/problems
+. "$HERE/lib.sh"
+W=$TMP/w
+mkdir -p "$W" "$TMP/px"
+
+"$BUILD/genledger" --out "$W/ledger.db" --cases 60 --seed 5 --as-of $D --bad >/dev/null || bail "genledger failed"
+"$NG" keygen "$W/pin.key" || bail "keygen failed"
+write_config "$W/c.ini" "$W"
+set_key "$W/c.ini" print batch_max_pages 60 || bail "no print:batch_max_pages in the config"
+"$NG" run --config "$W/c.ini" --date $D --quiet 2>"$TMP/run.err"
+rc=$?
+RD=$W/out/$D
+[ "$rc" -eq 1 ] && [ -f "$RD/print/READY" ] && ok "a night with faulty cases: exit 1 and print/READY" ||
+	bail "run: exit $rc, READY $(ls "$RD/print" 2>&1 | tr '\n' ' '): $(tail -n 3 "$TMP/run.err")"
+
+# What the checker needs to know: the layout's boxes, the config's IMb fields, the journal's totals.
+box() { awk -v s="[$1]" '$0 == s { on = 1; next } /^\[/ { on = 0 } on && $1 ~ /^[xywh]$/ { v[$1] = $3 }
+	END { printf "[%s, %s, %s, %s]", v["x"], v["y"], v["w"], v["h"] }' "$ROOT/layouts/common.ini"; }
+jrow=$(sqlite3 "$W/ledger.db" "SELECT count(*), sum(sheets) FROM journal WHERE run_date = '$D'")
+cat > "$TMP/cfg.json" <<JSON
+{"tmp": "$TMP/px", "batch_max_pages": 60, "barcode_id": "00", "service_type": "040", "mailer_id": "123456",
+ "imb_box": $(box imb), "mark_box": $(box sheet_mark),
+ "journal": {"pieces": ${jrow%%|*}, "sheets": ${jrow##*|}}}
+JSON
+for c in order text imb datamatrix totals; do
+	out=$(python3 "$HERE/printcheck.py" $c "$RD" "$TMP/cfg.json" 2>&1)
+	printf '%s\n' "$out" | grep -E '^(ok|not ok|#)'
+	PASS=$((PASS + $(printf '%s\n' "$out" | grep -c '^ok')))
+	FAIL=$((FAIL + $(printf '%s\n' "$out" | grep -c '^not ok')))
+	printf '%s\n' "$out" | grep -qE '^(ok|not ok)' || notok "printcheck.py $c did not finish: $(printf '%s\n' "$out" | tail -n 2)"
+done
+
+# READY last, and what it says.
+last=$(find "$W/out" -type f -printf '%T@ %P\n' | sort -n | tail -n 1 | cut -d' ' -f2)
+[ "$last" = "$D/print/READY" ] || problem "the last file written is $last"
+grep -qx "pieces=${jrow%%|*}" "$RD/print/READY" || problem "READY says $(tr '\n' ' ' < "$RD/print/READY"), the journal ${jrow%%|*} pieces"
+verdict "print/READY is the newest file of the run and states the pieces"
+
+# Secure job: PIN letters only, owner-only.
+for f in "$RD"/print/*-secure.pdf; do
+	[ -f "$f" ] || { problem "no secure batch"; continue; }
+	[ "$(stat -c %a "$f")" = 600 ] || problem "$(basename "$f") is mode $(stat -c %a "$f")"
+	case $(basename "$f") in *-pinletter-*) ;; *) problem "$(basename "$f") is secure but not PIN letters" ;; esac
+done
+for f in "$RD"/print/*.pdf; do
+	case $(basename "$f") in *-pinletter-*-secure.pdf|*-secure.pdf) ;; *-pinletter-*) problem "PIN letters outside a secure batch: $(basename "$f")" ;; esac
+done
+verdict "PIN letters print as a secure job of their own, mode 0600"
+
+# Address hygiene: the faulty addresses reach the exceptions and no batch; the foreign one is served.
+for fault in address-foreign-without-country address-no-zip delivery-point-bad; do
+	key=$(awk -F'\t' -v f=$fault '$4 == f { print $1 }' "$W/ledger.db.faults.tsv")
+	id=$(awk -F'\t' -v f=$fault '$4 == f { print $2 }' "$W/ledger.db.faults.tsv")
+	[ -n "$key" ] || { problem "no $fault case in the ledger"; continue; }
+	grep -q "^$key,$id," "$RD/exceptions.csv" || problem "$fault (case $id) is not in exceptions.csv"
+done
+abroad=$(awk -F'\t' '$4 == "address-abroad" { print $2 }' "$W/ledger.db.faults.tsv")
+awk -F, -v id="$abroad" '$3 == id && $13 == "Canada" && $22 ~ /-intl/ && $28 == "" { f = 1 } END { exit !f }' "$RD/manifest.csv" ||
+	problem "the address in Canada is not served in an -intl batch without an IMb"
+verdict "address hygiene: foreign state without a country, no ZIP, bad delivery point -> exceptions; Canada -> intl batch, no IMb"
+
+# Resume: a batch lost after it was written is drawn again, byte for byte; the rest is left.
+b=$(ls "$RD/print" | grep -m1 statement)
+sum=$(sha256sum < "$RD/print/$b")
+rm "$RD/print/$b" "$RD/print/READY"
+"$NG" run --config "$W/c.ini" --date $D --quiet 2>/dev/null
+[ "$(sha256sum < "$RD/print/$b" 2>/dev/null)" = "$sum" ] || problem "$b came back different"
+[ -f "$RD/print/READY" ] || problem "no READY after the resumed run"
+(cd "$RD/print" && sha256sum -c --quiet SHA256SUMS) >/dev/null 2>&1 || problem "SHA256SUMS does not hold after the resume"
+verdict "a batch deleted after the night is drawn again byte-identical by the next try of the date"
+
+# Reconciliation: a bad return file records nothing; a good one records each fate.
+spoil=$(awk -F, '$2 == "statement" { print $1; exit }' "$RD/manifest.csv")
+printf 'run_date,seq,status\n%s,%s,spoiled\n%s,999999,mailed\n%s,2,lost\n' $D "$spoil" $D $D > "$TMP/bad.csv"
+"$NG" reconcile --config "$W/c.ini" "$TMP/bad.csv" 2>"$TMP/rec.err"
+rc=$?
+[ $rc -eq 65 ] || problem "a return file with an unknown piece and status: exit $rc, not 65"
+grep -q "line 3" "$TMP/rec.err" && grep -q "line 4" "$TMP/rec.err" || problem "the error does not name lines 3 and 4: $(cat "$TMP/rec.err")"
+[ "$(sqlite3 "$W/ledger.db" 'SELECT count(*) FROM fates')" = 0 ] || problem "a rejected file left fates in the ledger"
+verdict "reconcile: a bad return file exits 65, names the bad lines, records nothing"
+mailed=$(awk -F, '$2 == "notice" { print $1; exit }' "$RD/manifest.csv")
+returned=$(awk -F, '$2 == "coupon" { print $1; exit }' "$RD/manifest.csv")
+printf 'seq,status,run_date\r\n%s,spoiled,%s\r\n%s,mailed,%s\r\n%s,returned,%s\r\n' "$spoil" $D "$mailed" $D "$returned" $D > "$TMP/ret.csv"
+"$NG" reconcile --config "$W/c.ini" "$TMP/ret.csv" 2>"$TMP/rec.err" || problem "reconcile failed: $(cat "$TMP/rec.err")"
+got=$(sqlite3 "$W/ledger.db" "SELECT group_concat(seq || ':' || status, ' ') FROM (SELECT * FROM fates ORDER BY seq)")
+want=$(printf '%s:mailed\n%s:returned\n%s:spoiled\n' "$mailed" "$returned" "$spoil" | sort -t: -n -k1 | tr '\n' ' ' | sed 's/ $//')
+[ "$got" = "$want" ] || problem "fates recorded: '$got', want '$want'"
+verdict "reconcile: each piece's fate recorded in the ledger ($want)"
+
+# The spoiled piece comes back on the next night: same SHA-256, a new IMb serial, in a batch.
+orig=$(awk -F, -v s="$spoil" '$1 == s { print $18 "," $19 "," $28 }' "$RD/manifest.csv")
+D2=2026-11-04
+"$NG" run --config "$W/c.ini" --date $D2 --quiet 2>/dev/null
+R2=$W/out/$D2
+line=$(awk -F, -v p="${orig%%,*}" '$18 == p && $20 == 1 && $21 == "'$D'"' "$R2/manifest.csv")
+if [ -z "$line" ]; then
+	problem "no reprint (copy 1 of $D) of ${orig%%,*} in the manifest of $D2"
+else
+	sha=$(echo "$line" | cut -d, -f19)
+	[ "$sha" = "$(echo "$orig" | cut -d, -f2)" ] || problem "the reprint's SHA-256 is not the spoiled piece's"
+	[ "$(sha256sum < "$R2/${orig%%,*}" | cut -d' ' -f1)" = "$sha" ] || problem "the reprinted file is not its manifest SHA-256"
+	[ -n "$(echo "$line" | cut -d, -f22)" ] || problem "the reprint is in no batch"
+	[ "$(echo "$line" | cut -d, -f28)" != "$(echo "$orig" | cut -d, -f3)" ] || problem "the reprint has the spoiled piece's IMb serial"
+fi
+"$NG" run --config "$W/c.ini" --date 2026-11-05 --quiet 2>/dev/null
+grep -q ",1,$D," "$W/out/2026-11-05/manifest.csv" && problem "the spoiled piece was printed a second time on 2026-11-05"
+verdict "the spoiled piece is printed again on the next night, SHA-256 identical, new IMb serial, once"
+
+finish
