@@ -112,7 +112,7 @@ recovered() {
 	RC=$?
 	[ "$RC" = 0 ] || [ "$RC" = 1 ] || problem "exit status $RC: $(errline "$1")"
 	claims "$3" "$4" "$1"
-	npdf=$(find "$4" -name '*.pdf' 2> /dev/null | wc -l)
+	npdf=$(find "$4" -path '*/cases/*' -name '*.pdf' 2> /dev/null | wc -l)
 	[ "$npdf" = "$NCLAIMS" ] || problem "$npdf PDFs in the run folder, $NCLAIMS journaled"
 	[ "$NCLAIMS" -gt 0 ] || problem "nothing journaled"
 	find "$4" -name '*.tmp' 2> /dev/null | head -n 3 | sed 's/^/left over: /' >> "$PROBS"
@@ -222,7 +222,8 @@ if try_mount "$TMP/probe" 300; then
 	# A full disk is an output error (README: 73, "disk full"), not an unreadable ledger (65).
 	for free in 0 16 96; do
 		scenario "b3-$free" big
-		size=$(( $(wc -c < "$DB") / 1024 + 200 ))
+		# room for the night's journal and print plan once the filler is gone
+		size=$(( $(wc -c < "$DB") / 1024 + 1000 ))
 		try_mount "$D/fs" "$size" || problem "test set-up: mount failed"
 		mv "$DB" "$D/fs/ledger.db"
 		DB=$D/fs/ledger.db

@@ -355,7 +355,8 @@ find "$tmp/out" -name '*.pdf' \( -name 'pinletter-*' -o -path '*/reissues/*' \) 
 comm -23 "$tmp/pins.txt" "$tmp/common.txt" >"$tmp/search.txt"
 sqlite3 "$db" .dump >"$tmp/after.dump"
 mkdir "$tmp/text"
-find "$tmp/out" -type f ! -name 'pinletter-*' ! -path '*/reissues/*' | while read -r f; do
+# (PIN letters' print batch is the letters again: owner-only, checked in print.sh)
+find "$tmp/out" -type f ! -name 'pinletter-*' ! -name 'B*-pinletter-*-secure.pdf' ! -path '*/reissues/*' | while read -r f; do
 	t=$tmp/text/$(echo "$f" | tr / _)
 	case $f in
 	*.pdf) pdftotext "$f" "$t" 2>/dev/null ;;
