@@ -194,7 +194,7 @@ int config_load(struct config *cfg, const char *path, struct ng_err *err)
 	    ini_bool(ini, "print:duplex", 1, &cfg->duplex, err))
 		goto cleanup;
 	if (get_jobs(ini, cfg, err) || get_imb(ini, cfg, err) ||
-	    ini_long(ini, "print:batch_max_pages", 10, 100000, 2000, 0, &n, err))
+	    ini_long(ini, "print:batch_max_pages", 10, 100000, 1000, 0, &n, err))
 		goto cleanup;
 	cfg->batch_max_pages = (int)n;
 	if (ini_long(ini, "print:fold_max_sheets", 1, 20, 5, 0, &n, err))

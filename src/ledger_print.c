@@ -11,6 +11,7 @@
 #include "ledger_sql.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -158,20 +159,36 @@ int ledger_print_batch_names(struct ledger *L, const char *date, int (*fn)(const
 {
 	sqlite3_stmt *s = ledger_prepare(L, "SELECT DISTINCT batch FROM print_pieces WHERE run_date = ?1"
 					    " ORDER BY batch", "listing the print batches", err);
-	char batch[64];
-	int rc = SQLITE_DONE, ret = 0;
+	char (*names)[64] = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc, ret = 0;
 
 	if (!s)
 		return -1;
 	sqlite3_bind_text(s, 1, date, -1, SQLITE_STATIC);
-	/* Names first, then work: a batch is drawn with no statement left open on the ledger. */
-	while (!ret && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		ledger_text_col(s, 0, batch, sizeof(batch));
-		ret = fn(batch, arg);
+	/*
+	 * Names first, then work: a statement left open holds a read lock, and
+	 * a worker drawing batches must not keep another from recording one.
+	 */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			void *p = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
+
+			if (!p) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			names = p;
+		}
+		ledger_text_col(s, 0, names[n++], sizeof(*names));
 	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = ledger_sqlfail(L, "listing the print batches", err);
+	if (rc != SQLITE_DONE)
+		ret = rc == SQLITE_NOMEM ? ng_fail(err, NG_EINTERNAL, "out of memory") :
+					   ledger_sqlfail(L, "listing the print batches", err);
 	sqlite3_finalize(s);
+	for (i = 0; !ret && i < n; i++)
+		ret = fn(names[i], arg);
+	free(names);
 	return ret;
 }
 
@@ -188,26 +205,41 @@ int ledger_print_batch_pieces(struct ledger *L, const char *date, const char *ba
 		" JOIN parties p ON p.party_id = j.party_id"
 		" WHERE pp.run_date = ?1 AND pp.batch = ?2 ORDER BY pp.batch_page",
 		"reading a print batch", err);
-	struct print_piece p;
-	int rc = SQLITE_DONE, ret = 0;
+	struct print_piece *v = NULL, *p;
+	size_t n = 0, cap = 0, i;
+	int rc, ret = 0;
 
 	if (!s)
 		return -1;
 	sqlite3_bind_text(s, 1, date, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, batch, -1, SQLITE_STATIC);
-	while (!ret && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		read_piece(s, &p);
-		ledger_text_col(s, 14, p.batch, sizeof(p.batch));
-		p.batch_page = sqlite3_column_int(s, 15);
-		p.batch_pages = sqlite3_column_int(s, 16);
-		p.serial = sqlite3_column_int64(s, 17);
-		ledger_text_col(s, 18, p.tracking, sizeof(p.tracking));
-		ledger_text_col(s, 19, p.routing, sizeof(p.routing));
-		ret = fn(&p, arg);
+	/* Read whole (a batch is at most batch_max_pages pieces), then drawn with no read lock held. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			void *q = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v));
+
+			if (!q) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			v = q;
+		}
+		p = &v[n++];
+		read_piece(s, p);
+		ledger_text_col(s, 14, p->batch, sizeof(p->batch));
+		p->batch_page = sqlite3_column_int(s, 15);
+		p->batch_pages = sqlite3_column_int(s, 16);
+		p->serial = sqlite3_column_int64(s, 17);
+		ledger_text_col(s, 18, p->tracking, sizeof(p->tracking));
+		ledger_text_col(s, 19, p->routing, sizeof(p->routing));
 	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = ledger_sqlfail(L, "reading a print batch", err);
+	if (rc != SQLITE_DONE)
+		ret = rc == SQLITE_NOMEM ? ng_fail(err, NG_EINTERNAL, "out of memory") :
+					   ledger_sqlfail(L, "reading a print batch", err);
 	sqlite3_finalize(s);
+	for (i = 0; !ret && i < n; i++)
+		ret = fn(&v[i], arg);
+	free(v);
 	return ret;
 }
 

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -223,6 +224,9 @@ static int draw_batch(const char *batch, void *arg)
 	int pad, rc = PDF_RETRY, secure = strstr(batch, "-secure") != NULL;
 	size_t len = 0;
 
+	/* With workers, batch Bnnn is worker nnn modulo jobs's. */
+	if (c->jobs > 1 && atoi(batch + 1) % c->jobs != c->job)
+		return 0;
 	memset(&d->row, 0, sizeof(d->row));
 	if (ledger_batch_each(c->L, c->date, batch, already_written, d, d->err))
 		return -1;
@@ -252,16 +256,20 @@ static int draw_batch(const char *batch, void *arg)
 	return 0;
 }
 
-int print_batches(const struct print_ctx *c, struct ng_err *err)
+int print_plan(const struct print_ctx *c, struct ng_err *err)
+{
+	char dir[PATH_MAX + 100];
+
+	snprintf(dir, sizeof(dir), "%s/print", c->run_dir);
+	return out_mkdirs(dir, 0755, err) || plan(c->L, c->cfg, c->date, err) ? -1 : 0;
+}
+
+int print_draw(const struct print_ctx *c, struct ng_err *err)
 {
 	struct drawer d = { .c = c, .err = err };
-	char dir[PATH_MAX + 100];
 
 	d.imb = layout_box(c->layout, "common", "imb");
 	d.mark = layout_box(c->layout, "common", "sheet_mark");
-	snprintf(dir, sizeof(dir), "%s/print", c->run_dir);
-	if (out_mkdirs(dir, 0755, err) || plan(c->L, c->cfg, c->date, err))
-		return -1;
 	return ledger_print_batch_names(c->L, c->date, draw_batch, &d, err);
 }
 

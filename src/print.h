@@ -29,14 +29,18 @@ struct print_ctx {
 	int (*build)(void *arg, const struct print_piece *p, struct dlist **dl, struct ng_err *err);
 	void (*done)(void *arg, const struct print_piece *p);
 	void *arg;
+	int job, jobs;               /* draw only batches whose number modulo jobs is job */
 };
 
 struct print_totals {
 	long long pieces, pages, sheets;
 };
 
-/* Plans (once per date) and draws the night's batches; skips batches already written whole. */
-int print_batches(const struct print_ctx *c, struct ng_err *err);
+/* Plans date's batches (once: a resumed run keeps the plan and its IMb serials). */
+int print_plan(const struct print_ctx *c, struct ng_err *err);
+
+/* Draws the planned batches (this job's share); skips batches already written whole. */
+int print_draw(const struct print_ctx *c, struct ng_err *err);
 
 /* Writes the job ticket (CSV, XLSX) and SHA256SUMS; t gets the ticket's totals. */
 int print_ticket(const struct print_ctx *c, struct print_totals *t, struct ng_err *err);

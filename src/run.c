@@ -686,14 +686,9 @@ static void rebuilt(void *arg, const struct print_piece *pp)
 
 static struct print_ctx print_ctx(struct night *n)
 {
-	return (struct print_ctx){ n->led, &n->cfg, n->layout, n->pdf, n->run_dir, n->iso, rebuild, rebuilt, n };
-}
-
-static int make_batches(struct night *n, struct ng_err *err)
-{
-	struct print_ctx c = print_ctx(n);
-
-	return print_batches(&c, err);
+	return (struct print_ctx){ .L = n->led, .cfg = &n->cfg, .layout = n->layout, .pdf = n->pdf,
+				   .run_dir = n->run_dir, .date = n->iso, .build = rebuild, .done = rebuilt,
+				   .arg = n, .job = 0, .jobs = 1 };
 }
 
 /*
@@ -808,11 +803,12 @@ struct worker_report {
  * not cross fork), the writer and fonts inherited from the parent. Never
  * returns.
  */
-static void __attribute__((noreturn)) worker(struct night *n, const struct run_opts *o, int job, int fd)
+typedef int (*night_task)(struct night *n, const void *arg, struct ng_err *err);
+
+static void __attribute__((noreturn)) worker(struct night *n, night_task task, const void *arg, int job, int fd)
 {
 	struct worker_report rep;
 	struct ng_err err = { 0 };
-	struct run_opts quiet = *o;
 
 	memset(&rep, 0, sizeof(rep));
 	/* A killed parent takes its workers with it: no orphan goes on writing and holding the lock. */
@@ -820,7 +816,6 @@ static void __attribute__((noreturn)) worker(struct night *n, const struct run_o
 	if (getppid() != n->parent)
 		_exit(1);
 	n->job = job;
-	quiet.progress = 0;
 	/*
 	 * Its own PDF writer too: libharu reads glyph data from the font files
 	 * at save time, and a file opened before fork shares its offset with
@@ -829,7 +824,7 @@ static void __attribute__((noreturn)) worker(struct night *n, const struct run_o
 	pdf_free(n->pdf);
 	n->pdf = pdf_new(n->fonts, &err);
 	n->led = n->pdf ? ledger_open(n->cfg.ledger, &err) : NULL;
-	if (!n->led || each_case(n, &quiet, &err))
+	if (!n->led || task(n, arg, &err))
 		rep.code = err.code ? (int)err.code : NG_EINTERNAL;
 	rep.written = n->written;
 	rep.resumed = n->resumed;
@@ -842,29 +837,29 @@ static void __attribute__((noreturn)) worker(struct night *n, const struct run_o
 }
 
 /*
- * --jobs N: N worker processes, each serving the cases whose key modulo N
- * is its number. The output is the same as one process's: documents are
+ * Runs task in jobs worker processes, worker k with n->job = k, and waits
+ * for all of them. The output is the same as one process's: documents are
  * deterministic and their order comes from ord, not from who made them.
  */
-static int each_case_parallel(struct night *n, const struct run_opts *o, struct ng_err *err)
+static int in_workers(struct night *n, int jobs, night_task task, const void *arg, struct ng_err *err)
 {
 	pid_t pid[64];
 	int fds[64][2], k, ret = 0;
 
 	ledger_close(n->led);
 	n->led = NULL;
-	n->jobs = o->jobs;
+	n->jobs = jobs;
 	n->parent = getpid();
-	for (k = 0; k < o->jobs; k++) {
+	for (k = 0; k < jobs; k++) {
 		if (pipe(fds[k]) != 0 || (pid[k] = fork()) < 0)
 			return ng_fail(err, NG_EINTERNAL, "cannot start worker %d: %s", k, strerror(errno));
 		if (pid[k] == 0) {
 			close(fds[k][0]);
-			worker(n, o, k, fds[k][1]);
+			worker(n, task, arg, k, fds[k][1]);
 		}
 		close(fds[k][1]);
 	}
-	for (k = 0; k < o->jobs; k++) {
+	for (k = 0; k < jobs; k++) {
 		struct worker_report rep;
 		int status = 0, i;
 		ssize_t got = read(fds[k][0], &rep, sizeof(rep));
@@ -886,7 +881,46 @@ static int each_case_parallel(struct night *n, const struct run_opts *o, struct 
 	n->led = ledger_open(n->cfg.ledger, ret ? NULL : err);
 	if (!n->led && !ret)
 		ret = -1;
+	n->job = 0;
+	n->jobs = 1;
 	return ret;
+}
+
+static int cases_task(struct night *n, const void *arg, struct ng_err *err)
+{
+	struct run_opts quiet = *(const struct run_opts *)arg;
+
+	quiet.progress = 0;
+	return each_case(n, &quiet, err);
+}
+
+/* --jobs N: worker k serves the cases whose key modulo N is k. */
+static int each_case_parallel(struct night *n, const struct run_opts *o, struct ng_err *err)
+{
+	return in_workers(n, o->jobs, cases_task, o, err);
+}
+
+static int draw_task(struct night *n, const void *arg, struct ng_err *err)
+{
+	struct print_ctx c = print_ctx(n);
+
+	(void)arg;
+	c.job = n->job;
+	c.jobs = n->jobs;
+	return print_draw(&c, err);
+}
+
+/* The night's print batches: planned here, drawn by jobs workers (batch Bnnn by worker nnn mod jobs). */
+static int make_batches(struct night *n, int jobs, struct ng_err *err)
+{
+	struct print_ctx c = print_ctx(n);
+	double t = now_s();
+	int rc = print_plan(&c, err);
+
+	if (!rc)
+		rc = jobs > 1 ? in_workers(n, jobs, draw_task, NULL, err) : draw_task(n, NULL, err);
+	n->stage[ST_PRINT] += now_s() - t;
+	return rc;
 }
 
 static void now_iso(char buf[32])
@@ -958,10 +992,8 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	    (o->jobs > 1 ? each_case_parallel(n, o, err) : each_case(n, o, err)))
 		goto cleanup;
 	/* A shard leaves the print batches to the merge: they need the whole night, in ZIP order. */
-	t_reports = now_s();
-	if (!o->shards && make_batches(n, err))
+	if (!o->shards && make_batches(n, o->jobs, err))
 		goto cleanup;
-	n->stage[ST_PRINT] += now_s() - t_reports;
 	t_reports = now_s();
 	if (out_reports(n->led, n->run_dir, n->iso, &t, err) || (!o->shards && print_handoff(n, &t, &pt, err)))
 		goto cleanup;
@@ -1030,7 +1062,7 @@ int run_merge(const char *config, const char *date, int shards, struct run_resul
 	snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
 	now_iso(now);
 	if (ledger_run_mark(n->led, n->iso, "running", now, err) ||
-	    shard_merge(n->led, n->run_dir, n->iso, shards, err) || make_batches(n, err) ||
+	    shard_merge(n->led, n->run_dir, n->iso, shards, err) || make_batches(n, 1, err) ||
 	    out_reports(n->led, n->run_dir, n->iso, &t, err) || print_handoff(n, &t, &pt, err) ||
 	    write_summary(n, &t, 0, err))
 		goto cleanup;
