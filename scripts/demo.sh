@@ -16,4 +16,5 @@ set -e
 echo
 echo "demo: exit code $rc (0: all made; 1: made, with exceptions listed in exceptions.csv)"
 echo "demo: look in out/$date/: cases/*/*.pdf, manifest.csv, manifest.xlsx, exceptions.csv, summary.json"
+echo "demo: the print shop's files are in out/$date/print/: batches, jobticket.csv/.xlsx, SHA256SUMS, READY"
 [ "$rc" -le 1 ]
