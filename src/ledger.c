@@ -149,14 +149,59 @@ sqlite3_stmt *ledger_prepare(struct ledger *L, const char *q, const char *what, 
 	return s;
 }
 
+/*
+ * Schema 1 to 2 (the print shop's handoff): the journal gains copy and
+ * reprint_of, and copy joins its key, so the table is made again; parties
+ * gain delivery_point; the new tables come from the schema itself. One
+ * transaction: an upgrade that fails leaves the ledger as it was.
+ */
+static const char upgrade_1_2[] =
+	"BEGIN IMMEDIATE;"
+	"ALTER TABLE parties ADD COLUMN delivery_point TEXT;"
+	"ALTER TABLE journal RENAME TO journal_v1;"
+	"DROP INDEX IF EXISTS journal_case;"
+	"CREATE TABLE journal (run_date TEXT NOT NULL, ord INTEGER NOT NULL, doc_type TEXT NOT NULL,"
+	" period TEXT NOT NULL, case_key INTEGER NOT NULL, party_id INTEGER NOT NULL, lang TEXT NOT NULL,"
+	" pages INTEGER NOT NULL, sheets INTEGER NOT NULL, bytes INTEGER NOT NULL, path TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL, copy INTEGER NOT NULL DEFAULT 0, reprint_of TEXT,"
+	" PRIMARY KEY (doc_type, party_id, period, copy), UNIQUE (run_date, ord));"
+	"INSERT INTO journal (run_date, ord, doc_type, period, case_key, party_id, lang, pages, sheets, bytes,"
+	" path, sha256) SELECT run_date, ord, doc_type, period, case_key, party_id, lang, pages, sheets, bytes,"
+	" path, sha256 FROM journal_v1;"
+	"DROP TABLE journal_v1;";
+
+static int schema_version(sqlite3 *db)
+{
+	sqlite3_stmt *v = NULL;
+	int version = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &v, NULL) == SQLITE_OK && sqlite3_step(v) == SQLITE_ROW)
+		version = sqlite3_column_int(v, 0);
+	sqlite3_finalize(v);
+	return version;
+}
+
 int ledger_init(const char *path, struct ng_err *err)
 {
 	sqlite3 *db = NULL;
 	char *msg = NULL;
 	int ret = 0;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, ng_schema_sql, NULL, NULL, &msg) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) == SQLITE_OK &&
+	    schema_version(db) == 1) {
+		/* The schema script (IF NOT EXISTS) then adds what is new, in the same transaction. */
+		if (sqlite3_exec(db, upgrade_1_2, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(db, ng_schema_sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+			ret = ng_fail(err, NG_ELEDGER, "cannot upgrade '%s' from schema 1 to %d: %s; it is unchanged",
+				      path, SCHEMA_VERSION, msg ? msg : sqlite3_errmsg(db));
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		}
+		sqlite3_free(msg);
+		sqlite3_close(db);
+		return ret;
+	}
+	if (!db || sqlite3_exec(db, ng_schema_sql, NULL, NULL, &msg) != SQLITE_OK)
 		ret = ng_fail(err, NG_ELEDGER, "cannot create the schema in '%s': %s", path,
 			      msg ? msg : (db ? sqlite3_errmsg(db) : "out of memory"));
 	sqlite3_free(msg);
@@ -189,6 +234,11 @@ struct ledger *ledger_open(const char *path, struct ng_err *err)
 	}
 	version = sqlite3_column_int(v, 0);
 	sqlite3_finalize(v);
+	if (version == 1) {
+		ng_fail(err, NG_ELEDGER, "ledger '%s' has schema version 1, this noticegen reads %d: back it up, "
+			"then upgrade it with 'noticegen init-db %s'", path, SCHEMA_VERSION, path);
+		goto fail;
+	}
 	if (version != SCHEMA_VERSION) {
 		ng_fail(err, NG_ELEDGER, "ledger '%s' has schema version %d, this noticegen reads %d; "
 			"create it with 'noticegen init-db'", path, version, SCHEMA_VERSION);

@@ -97,12 +97,59 @@ static void bad_case_is_a_data_error(void **state)
 	ledger_close(L);
 }
 
+/* A schema-1 ledger (the journal as it was) is refused by the run and upgraded by init-db. */
+static void schema_1_is_upgraded(void **state)
+{
+	struct ng_err err = { 0 };
+	struct ledger *L;
+	sqlite3 *h;
+	char old[160];
+	sqlite3_stmt *s;
+
+	(void)state;
+	snprintf(old, sizeof(old), "%s/v1.db", dir);
+	assert_int_equal(sqlite3_open(old, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+		"PRAGMA user_version = 1;"
+		"CREATE TABLE cases (case_key INTEGER PRIMARY KEY, case_id TEXT NOT NULL, county TEXT NOT NULL,"
+		" status TEXT NOT NULL DEFAULT 'open', opened_on TEXT, UNIQUE (case_id, county));"
+		"CREATE TABLE parties (party_id INTEGER PRIMARY KEY, case_key INTEGER NOT NULL, role TEXT NOT NULL,"
+		" name TEXT NOT NULL, addr1 TEXT, addr2 TEXT, city TEXT, state TEXT, zip TEXT,"
+		" country TEXT NOT NULL DEFAULT 'US', lang TEXT NOT NULL DEFAULT 'en', ssn TEXT);"
+		"CREATE TABLE journal (run_date TEXT NOT NULL, ord INTEGER NOT NULL, doc_type TEXT NOT NULL,"
+		" period TEXT NOT NULL, case_key INTEGER NOT NULL, party_id INTEGER NOT NULL, lang TEXT NOT NULL,"
+		" pages INTEGER NOT NULL, sheets INTEGER NOT NULL, bytes INTEGER NOT NULL, path TEXT NOT NULL,"
+		" sha256 TEXT NOT NULL, PRIMARY KEY (doc_type, party_id, period), UNIQUE (run_date, ord));"
+		"CREATE INDEX journal_case ON journal(case_key);"
+		"INSERT INTO journal VALUES ('2026-10-03', 17, 'notice', '2026-09', 1, 1, 'en', 1, 1, 100, 'a.pdf', 'ab');",
+		NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_null(ledger_open(old, &err));
+	assert_non_null(strstr(err.msg, "init-db"));
+	if (ledger_init(old, &err))
+		fail_msg("%s", err.msg);
+	L = ledger_open(old, &err);
+	if (!L)
+		fail_msg("%s", err.msg);
+	ledger_close(L);
+	assert_int_equal(sqlite3_open(old, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT ord, copy, reprint_of IS NULL FROM journal", -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 17);
+	assert_int_equal(sqlite3_column_int(s, 1), 0);
+	assert_int_equal(sqlite3_column_int(s, 2), 1);
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(per_case_queries_use_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_check_sees_a_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_case_is_a_data_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(schema_1_is_upgraded, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
