@@ -76,6 +76,23 @@ awk -F, -v id="$abroad" '$3 == id && $13 == "Canada" && $22 ~ /-intl/ && $28 == 
 	problem "the address in Canada is not served in an -intl batch without an IMb"
 verdict "address hygiene: foreign state without a country, no ZIP, bad delivery point -> exceptions; Canada -> intl batch, no IMb"
 
+# An address with more lines than the window holds: an exception, in no batch (a window of 3 lines here).
+W2=$TMP/w2
+mkdir -p "$W2"
+cp -r "$ROOT/layouts" "$TMP/layouts3"
+set_key "$TMP/layouts3/common.ini" address max_lines 3 || problem "test set-up: no address max_lines"
+"$BUILD/genledger" --out "$W2/ledger.db" --cases 30 --seed 5 --as-of $D >/dev/null
+cp "$W/pin.key" "$W2/pin.key"
+write_config "$W2/c.ini" "$W2"
+sed -i "s|^layouts .*|layouts = $TMP/layouts3|" "$W2/c.ini"
+"$NG" run --config "$W2/c.ini" --date $D --quiet 2>/dev/null
+long=$(sqlite3 "$W2/ledger.db" "SELECT count(*) FROM parties WHERE coalesce(addr2, '') <> ''")
+held=$(grep -c "the window holds 3" "$W2/out/$D/exceptions.csv")
+[ "$long" -gt 0 ] || problem "test set-up: no four-line address in the sample"
+[ "$held" -gt 0 ] || problem "no exception says the window holds 3 lines"
+awk -F, 'NR > 1 && $8 != "" { print "a four-line address in the manifest: " $1 }' "$W2/out/$D/manifest.csv" | head -n 3 >> "$PROBS"
+verdict "addresses longer than the window ($long parties with four lines, window of three): $held exceptions, none in the manifest or a batch"
+
 # Resume: a batch lost after it was written is drawn again, byte for byte; the rest is left.
 b=$(ls "$RD/print" | grep -m1 statement)
 sum=$(sha256sum < "$RD/print/$b")
