@@ -222,7 +222,8 @@ static void totals_sheet(lxw_workbook *wb, struct out_totals *t)
 	lxw_row_t r = 0;
 	size_t i;
 
-	qsort(t->v, t->n, sizeof(*t->v), cmp_count);
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_count);
 	for (i = 0; i < 5; i++)
 		worksheet_write_string(ws, 0, (lxw_col_t)i, head[i], NULL);
 	for (i = 0; i < t->n; i++) {

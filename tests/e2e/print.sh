@@ -136,8 +136,12 @@ else
 	[ -n "$(echo "$line" | cut -d, -f22)" ] || problem "the reprint is in no batch"
 	[ "$(echo "$line" | cut -d, -f28)" != "$(echo "$orig" | cut -d, -f3)" ] || problem "the reprint has the spoiled piece's IMb serial"
 fi
-"$NG" run --config "$W/c.ini" --date 2026-11-05 --quiet 2>/dev/null
-grep -q ",1,$D," "$W/out/2026-11-05/manifest.csv" && problem "the spoiled piece was printed a second time on 2026-11-05"
+"$NG" run --config "$W/c.ini" --date 2026-11-05 --quiet 2>"$TMP/third.err"
+rc=$?
+# Nothing is due on the 5th: an empty night still hands the shop a ticket and READY.
+{ [ $rc -le 1 ] && grep -q "^pieces=0" "$W/out/2026-11-05/print/READY"; } ||
+	problem "the next night (nothing due) failed: exit $rc, $(tail -n 1 "$TMP/third.err")"
+grep -q ",1,$D," "$W/out/2026-11-05/manifest.csv" 2>/dev/null && problem "the spoiled piece was printed a second time on 2026-11-05"
 verdict "the spoiled piece is printed again on the next night, SHA-256 identical, new IMb serial, once"
 
 finish
