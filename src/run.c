@@ -1,4 +1,5 @@
 #include "run.h"
+#include "night.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,53 +30,14 @@
 #include "text.h"
 
 #define BATCH_CASES 256
-#define COMMIT_EVERY 256          /* documents per journal transaction (one flush to disk each) */
-#define REPRINT_ORD (1LL << 52)  /* reprints follow the night's own pieces (schema.sql, journal) */
 
 /* The language codes the agency serves (English and New York's twelve). */
 static const char *const served[] = {
 	"en", "es", "zh", "ru", "yi", "bn", "ko", "ht", "it", "ar", "pl", "fr", "ur", NULL,
 };
 
-/* Where the time goes, for the run summary and the benchmark. */
-enum stage { ST_LEDGER, ST_LAYOUT, ST_PDF, ST_WRITE, ST_HASH, ST_JOURNAL, ST_PRINT, ST_REPORTS, ST_COUNT };
 static const char *const stage_names[ST_COUNT] = {
 	"ledger", "layout", "pdf", "write", "hash", "journal", "print", "reports",
-};
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-struct night {
-	double stage[ST_COUNT];
-	struct config cfg;
-	struct i18n *i18n;
-	struct fonts *fonts;
-	struct layout *layout;
-	struct pdf_writer *pdf;
-	struct ledger *led;
-	struct pin_key key;
-	struct dlist dl;
-	struct doc_ctx doc;
-	struct case_facts cf;
-	char run_dir[PATH_MAX + 64];
-	int lock_fd, locked;
-	struct ng_date date;
-	char iso[11];
-	const char *as_of;                       /* the date documents are made as of: iso, or a reprint's */
-	struct journal_row pend[COMMIT_EVERY];   /* written and flushed at the next checkpoint */
-	int npend;
-	int job, jobs;                           /* this worker serves cases with key % jobs == job */
-	pid_t parent;
-	long written, resumed;
-	int notice_due, statement_due, coupon_due;
-	struct ng_date pin_from;
-	struct ng_err *pin_err;          /* where issue_one reports */
 };
 
 static void night_release(struct night *n)
@@ -213,7 +175,7 @@ static void plan_night(struct night *n)
  * Documents are made as of their night: a reprint is laid out with the
  * plan of its first printing's date, then the night's own plan returns.
  */
-static void plan_as_of(struct night *n, struct ng_date d)
+void night_plan_as_of(struct night *n, struct ng_date d)
 {
 	struct ng_date tonight = n->date;
 
@@ -265,7 +227,7 @@ static int pins_prepared(struct night *n, struct ng_err *err)
 	return 0;
 }
 
-static int exception(struct night *n, const struct party *p, const char *doc, const char *reason,
+int night_exception(struct night *n, const struct party *p, const char *doc, const char *reason,
 		     struct ng_err *err)
 {
 	log_warn("case %s (%s)%s%s%s%s: %s", n->cf.id[0] ? n->cf.id : "?", n->cf.county,
@@ -319,7 +281,7 @@ static int checkpoint(struct night *n, struct ng_err *err)
  * Lays out and draws one document. A PIN letter's PIN is opened just for
  * it and wiped, with the layout's copy, before this returns.
  */
-static int render(struct night *n, enum doc_type type, const struct party *p,
+int night_render(struct night *n, enum doc_type type, const struct party *p,
 		  const unsigned char **buf, size_t *len, int *pages, struct ng_err *err)
 {
 	char pin[6] = "";
@@ -349,7 +311,7 @@ static int render(struct night *n, enum doc_type type, const struct party *p,
  * Writes a drawn document into the run folder (cases/<County>-<CaseId>/)
  * and fills its journal row, all but ord and copy.
  */
-static int store(struct night *n, enum doc_type type, const struct party *p, const char *period,
+int night_store(struct night *n, enum doc_type type, const struct party *p, const char *period,
 		 const unsigned char *buf, size_t len, int pages, struct journal_row *r, struct ng_err *err)
 {
 	const char *doc = doc_names[type];
@@ -390,7 +352,7 @@ static int store(struct night *n, enum doc_type type, const struct party *p, con
 	return 0;
 }
 
-static int journal(struct night *n, const struct journal_row *r, struct ng_err *err)
+int night_journal(struct night *n, const struct journal_row *r, struct ng_err *err)
 {
 	n->pend[n->npend++] = *r;
 	n->written++;
@@ -418,7 +380,7 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	if (found && strcmp(done, n->iso))
 		return 0;                         /* sent on an earlier night */
 	if ((problem = doc_address_problem(p)))
-		return exception(n, p, doc, problem, err);
+		return night_exception(n, p, doc, problem, err);
 	if (found) {
 		/* Made by an earlier try of this date: trust it only if it is still there, whole. */
 		snprintf(path, sizeof(path), "%s/%s", n->run_dir, jpath);
@@ -428,14 +390,14 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 		}
 		log_warn("%s is journaled but missing or cut short; writing it again", path);
 	}
-	rc = render(n, type, p, &buf, &len, &pages, &why);
+	rc = night_render(n, type, p, &buf, &len, &pages, &why);
 	if (rc) {
 		if (why.code == NG_EDATA)
-			return exception(n, p, doc, why.msg, err);
+			return night_exception(n, p, doc, why.msg, err);
 		*err = why;
 		return -1;
 	}
-	if (store(n, type, p, period, buf, len, pages, &r, err))
+	if (night_store(n, type, p, period, buf, len, pages, &r, err))
 		return -1;
 	r.ord = n->cf.key * 16 + slot;
 	if (found) {
@@ -446,7 +408,7 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 		n->written++;
 		return 0;
 	}
-	return journal(n, &r, err);
+	return night_journal(n, &r, err);
 }
 
 static const struct party *party_of(const struct case_facts *cf, enum role role)
@@ -474,99 +436,6 @@ static int order_active(const struct case_facts *cf, struct ng_date from, struct
 	return 0;
 }
 
-static enum doc_type type_of(const char *doc)
-{
-	int t;
-
-	for (t = 0; t < DOC_TYPES - 1 && strcmp(doc_names[t], doc); t++)
-		;
-	return (enum doc_type)t;
-}
-
-/*
- * Loads key's case as it stood for a document made as of as_of, and finds
- * party. NG_EDATA (with the reason) if the case or party cannot be served.
- */
-static int load_as_of(struct night *n, int64_t key, const char *as_of, int64_t party,
-		      const struct party **p, struct ng_err *err)
-{
-	struct ng_date d;
-	int i, rc;
-
-	if (dates_parse(as_of, &d))
-		return ng_fail(err, NG_EDATA, "bad date '%s' in the journal", as_of);
-	plan_as_of(n, d);
-	n->as_of = as_of;
-	rc = ledger_load_case(n->led, key, &n->cf, err);
-	if (rc)
-		return rc;
-	*p = NULL;
-	for (i = 0; i < n->cf.nparty; i++)
-		if (n->cf.party[i].id == party)
-			*p = &n->cf.party[i];
-	return *p ? 0 : ng_fail(err, NG_EDATA, "party %lld is no longer on the case", (long long)party);
-}
-
-static void back_to_tonight(struct night *n)
-{
-	plan_as_of(n, n->date);
-	n->as_of = NULL;
-}
-
-/*
- * A piece the print shop spoiled, printed again tonight as the next copy
- * of the same document: laid out as of its first night, and only if the
- * bytes are the same as the copy spoiled (else the ledger changed since,
- * and staff must decide: an exception says so).
- */
-static int reprint_one(struct night *n, int64_t key, const struct reprint *rp, struct ng_err *err)
-{
-	enum doc_type type = type_of(rp->doc);
-	const struct party *p = NULL;
-	struct ng_err why = { 0 };
-	struct journal_row r;
-	const unsigned char *buf;
-	char doc[40], sha[65];
-	size_t len;
-	int pages, rc;
-
-	snprintf(doc, sizeof(doc), "%s (reprint)", rp->doc);
-	rc = load_as_of(n, key, rp->as_of, rp->party_id, &p, &why);
-	if (!rc)
-		rc = render(n, type, p, &buf, &len, &pages, &why);
-	if (rc) {
-		back_to_tonight(n);
-		if (why.code != NG_EDATA) {
-			*err = why;
-			return -1;
-		}
-		return exception(n, p, doc, why.msg, err);
-	}
-	out_sha256(buf, len, sha);
-	if (strcmp(sha, rp->sha256)) {
-		if (type == DOC_PINLETTER)
-			pdf_wipe(n->pdf);
-		back_to_tonight(n);
-		return exception(n, p, doc, "the document made again differs from the spoiled copy (the "
-				 "ledger changed since); reissue it by hand", err);
-	}
-	rc = store(n, type, p, rp->period, buf, len, pages, &r, err);
-	back_to_tonight(n);
-	if (rc)
-		return -1;
-	r.copy = rp->copy + 1;
-	snprintf(r.reprint_of, sizeof(r.reprint_of), "%s", rp->as_of);
-	/* After the night's own pieces: by first night, then the first printing's place. */
-	{
-		struct ng_date first;
-		int64_t orig = rp->ord >= REPRINT_ORD ? rp->ord & 0xFFFFFFFF : rp->ord;
-
-		dates_parse(rp->as_of, &first);
-		r.ord = REPRINT_ORD + ((int64_t)(dates_to_days(first) & 0xFFFFF) << 32) + (orig & 0xFFFFFFFF);
-	}
-	return journal(n, &r, err);
-}
-
 /* What one case is owed tonight, in the fixed order that makes sequence numbers stable. */
 static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 {
@@ -582,7 +451,7 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 	rc = ledger_load_case(n->led, key, cf, &why);
 	n->stage[ST_LEDGER] += now_s() - t;
 	if (rc == NG_EDATA)
-		return exception(n, NULL, NULL, why.msg, err);
+		return night_exception(n, NULL, NULL, why.msg, err);
 	if (rc) {
 		*err = why;
 		return -1;
@@ -601,7 +470,7 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 
 			snprintf(why, sizeof(why), "unknown language code '%s'; expected one of "
 				 "en es zh ru yi bn ko ht it ar pl fr ur", cf->party[i].lang);
-			return exception(n, &cf->party[i], NULL, why, err);
+			return night_exception(n, &cf->party[i], NULL, why, err);
 		}
 	}
 	snprintf(month, sizeof(month), "%04d-%02d", cf->month.from.y, cf->month.from.m);
@@ -638,76 +507,7 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 		}
 	}
 	/* Last: pieces the print shop spoiled on earlier nights (this reloads the case as of then). */
-	{
-		struct reprint rp[8];
-		int k, np = ledger_reprints(n->led, key, n->iso, rp, 8, err);
-
-		if (np < 0)
-			return -1;
-		for (k = 0; k < np; k++)
-			if (reprint_one(n, key, &rp[k], err))
-				return -1;
-	}
-	return 0;
-}
-
-/* print_ctx.build: a journaled piece laid out again, as of its night. */
-static int rebuild(void *arg, const struct print_piece *pp, struct dlist **dl, struct ng_err *err)
-{
-	struct night *n = arg;
-	enum doc_type type = type_of(pp->doc);
-	const struct party *p = NULL;
-	char pin[6] = "";
-	int rc;
-
-	rc = load_as_of(n, pp->case_key, pp->as_of, pp->party_id, &p, err);
-	if (!rc && type == DOC_PINLETTER)
-		rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, err);
-	n->doc.pin = pin;
-	if (!rc)
-		rc = doc_build(&n->doc, type, &n->cf, p, err);
-	pin_wipe(pin);
-	n->doc.pin = NULL;
-	back_to_tonight(n);
-	*dl = &n->dl;
-	if (rc)
-		ng_err_prefix(err, "laying out piece %lld again for its print batch", (long long)pp->seq);
-	return rc ? -1 : 0;
-}
-
-/* print_ctx.done: a PIN letter's list holds the PIN. */
-static void rebuilt(void *arg, const struct print_piece *pp)
-{
-	struct night *n = arg;
-
-	if (type_of(pp->doc) == DOC_PINLETTER)
-		dl_wipe(&n->dl);
-}
-
-static struct print_ctx print_ctx(struct night *n)
-{
-	return (struct print_ctx){ .L = n->led, .cfg = &n->cfg, .layout = n->layout, .pdf = n->pdf,
-				   .run_dir = n->run_dir, .date = n->iso, .build = rebuild, .done = rebuilt,
-				   .arg = n, .job = 0, .jobs = 1 };
-}
-
-/*
- * The print shop's files once the manifest is written: job ticket and
- * checksums, whose totals must be the manifest's (else something is badly
- * wrong, and the shop must not pick the night up).
- */
-static int print_handoff(struct night *n, const struct out_totals *t, struct print_totals *pt,
-			 struct ng_err *err)
-{
-	struct print_ctx c = print_ctx(n);
-
-	if (print_ticket(&c, pt, err))
-		return -1;
-	if (pt->pieces != t->pieces || pt->pages < t->pages || pt->sheets != t->sheets)
-		return ng_fail(err, NG_EINTERNAL, "the job ticket (%lld pieces, %lld sheets) does not match the "
-			       "manifest (%ld pieces, %ld sheets); print/READY not written", pt->pieces, pt->sheets,
-			       t->pieces, t->sheets);
-	return 0;
+	return night_reprints(n, key, err);
 }
 
 int run_pin_letter_now(const char *config, const char *today, int64_t case_key, int64_t party_id,
@@ -739,7 +539,7 @@ int run_pin_letter_now(const char *config, const char *today, int64_t case_key, 
 			p->role == ROLE_CP ? "CP" : "NCP", doc_address_problem(p));
 		goto cleanup;
 	}
-	if (render(n, DOC_PINLETTER, p, &buf, &len, &pages, err))
+	if (night_render(n, DOC_PINLETTER, p, &buf, &len, &pages, err))
 		goto cleanup;
 	path_part(id, sizeof(id), n->cf.id);
 	path_part(county, sizeof(county), n->cf.county);
@@ -790,102 +590,6 @@ static int each_case(struct night *n, const struct run_opts *o, struct ng_err *e
 	return checkpoint(n, err);
 }
 
-/* What a worker tells the parent when it is done. */
-struct worker_report {
-	int code;
-	long written, resumed;
-	double stage[ST_COUNT];
-	char msg[sizeof(((struct ng_err *)0)->msg)];
-};
-
-/*
- * One worker: its own connection to the ledger (SQLite connections must
- * not cross fork), the writer and fonts inherited from the parent. Never
- * returns.
- */
-typedef int (*night_task)(struct night *n, const void *arg, struct ng_err *err);
-
-static void __attribute__((noreturn)) worker(struct night *n, night_task task, const void *arg, int job, int fd)
-{
-	struct worker_report rep;
-	struct ng_err err = { 0 };
-
-	memset(&rep, 0, sizeof(rep));
-	/* A killed parent takes its workers with it: no orphan goes on writing and holding the lock. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != n->parent)
-		_exit(1);
-	n->job = job;
-	/*
-	 * Its own PDF writer too: libharu reads glyph data from the font files
-	 * at save time, and a file opened before fork shares its offset with
-	 * the other workers.
-	 */
-	pdf_free(n->pdf);
-	n->pdf = pdf_new(n->fonts, &err);
-	n->led = n->pdf ? ledger_open(n->cfg.ledger, &err) : NULL;
-	if (!n->led || task(n, arg, &err))
-		rep.code = err.code ? (int)err.code : NG_EINTERNAL;
-	rep.written = n->written;
-	rep.resumed = n->resumed;
-	memcpy(rep.stage, n->stage, sizeof(rep.stage));
-	memcpy(rep.msg, err.msg, sizeof(rep.msg));
-	ledger_close(n->led);
-	if (write(fd, &rep, sizeof(rep)) != (ssize_t)sizeof(rep))
-		_exit(1);
-	_exit(0);
-}
-
-/*
- * Runs task in jobs worker processes, worker k with n->job = k, and waits
- * for all of them. The output is the same as one process's: documents are
- * deterministic and their order comes from ord, not from who made them.
- */
-static int in_workers(struct night *n, int jobs, night_task task, const void *arg, struct ng_err *err)
-{
-	pid_t pid[64];
-	int fds[64][2], k, ret = 0;
-
-	ledger_close(n->led);
-	n->led = NULL;
-	n->jobs = jobs;
-	n->parent = getpid();
-	for (k = 0; k < jobs; k++) {
-		if (pipe(fds[k]) != 0 || (pid[k] = fork()) < 0)
-			return ng_fail(err, NG_EINTERNAL, "cannot start worker %d: %s", k, strerror(errno));
-		if (pid[k] == 0) {
-			close(fds[k][0]);
-			worker(n, task, arg, k, fds[k][1]);
-		}
-		close(fds[k][1]);
-	}
-	for (k = 0; k < jobs; k++) {
-		struct worker_report rep;
-		int status = 0, i;
-		ssize_t got = read(fds[k][0], &rep, sizeof(rep));
-
-		close(fds[k][0]);
-		waitpid(pid[k], &status, 0);
-		if (got != (ssize_t)sizeof(rep)) {
-			if (!ret)
-				ret = ng_fail(err, NG_EINTERNAL, "worker %d died (status %d)", k, status);
-			continue;
-		}
-		n->written += rep.written;
-		n->resumed += rep.resumed;
-		for (i = 0; i < ST_COUNT; i++)
-			n->stage[i] += rep.stage[i];
-		if (rep.code && !ret)
-			ret = ng_fail(err, (enum ng_code)rep.code, "%s", rep.msg);
-	}
-	n->led = ledger_open(n->cfg.ledger, ret ? NULL : err);
-	if (!n->led && !ret)
-		ret = -1;
-	n->job = 0;
-	n->jobs = 1;
-	return ret;
-}
-
 static int cases_task(struct night *n, const void *arg, struct ng_err *err)
 {
 	struct run_opts quiet = *(const struct run_opts *)arg;
@@ -897,30 +601,7 @@ static int cases_task(struct night *n, const void *arg, struct ng_err *err)
 /* --jobs N: worker k serves the cases whose key modulo N is k. */
 static int each_case_parallel(struct night *n, const struct run_opts *o, struct ng_err *err)
 {
-	return in_workers(n, o->jobs, cases_task, o, err);
-}
-
-static int draw_task(struct night *n, const void *arg, struct ng_err *err)
-{
-	struct print_ctx c = print_ctx(n);
-
-	(void)arg;
-	c.job = n->job;
-	c.jobs = n->jobs;
-	return print_draw(&c, err);
-}
-
-/* The night's print batches: planned here, drawn by jobs workers (batch Bnnn by worker nnn mod jobs). */
-static int make_batches(struct night *n, int jobs, struct ng_err *err)
-{
-	struct print_ctx c = print_ctx(n);
-	double t = now_s();
-	int rc = print_plan(&c, err);
-
-	if (!rc)
-		rc = jobs > 1 ? in_workers(n, jobs, draw_task, NULL, err) : draw_task(n, NULL, err);
-	n->stage[ST_PRINT] += now_s() - t;
-	return rc;
+	return night_in_workers(n, o->jobs, cases_task, o, err);
 }
 
 static void now_iso(char buf[32])
@@ -992,10 +673,10 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	    (o->jobs > 1 ? each_case_parallel(n, o, err) : each_case(n, o, err)))
 		goto cleanup;
 	/* A shard leaves the print batches to the merge: they need the whole night, in ZIP order. */
-	if (!o->shards && make_batches(n, o->jobs, err))
+	if (!o->shards && night_batches(n, o->jobs, err))
 		goto cleanup;
 	t_reports = now_s();
-	if (out_reports(n->led, n->run_dir, n->iso, &t, err) || (!o->shards && print_handoff(n, &t, &pt, err)))
+	if (out_reports(n->led, n->run_dir, n->iso, &t, err) || (!o->shards && night_handoff(n, &t, &pt, err)))
 		goto cleanup;
 	n->stage[ST_REPORTS] += now_s() - t_reports;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1005,12 +686,8 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	now_iso(now);
 	if (ledger_run_mark(n->led, n->iso, t.exceptions ? "done_with_exceptions" : "done", now, err))
 		goto cleanup;
-	if (!o->shards) {
-		struct print_ctx c = print_ctx(n);
-
-		if (print_ready(&c, &pt, err))
-			goto cleanup;
-	}
+	if (!o->shards && night_ready(n, &pt, err))
+		goto cleanup;
 	res->written = n->written;
 	res->resumed = n->resumed;
 	res->pieces = t.pieces;
@@ -1050,7 +727,6 @@ int run_merge(const char *config, const char *date, int shards, struct run_resul
 	struct night *n = calloc(1, sizeof(*n));
 	struct out_totals t = { 0 };
 	struct print_totals pt = { 0 };
-	struct print_ctx c;
 	char now[32];
 	int ret = -1;
 
@@ -1062,14 +738,13 @@ int run_merge(const char *config, const char *date, int shards, struct run_resul
 	snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
 	now_iso(now);
 	if (ledger_run_mark(n->led, n->iso, "running", now, err) ||
-	    shard_merge(n->led, n->run_dir, n->iso, shards, err) || make_batches(n, 1, err) ||
-	    out_reports(n->led, n->run_dir, n->iso, &t, err) || print_handoff(n, &t, &pt, err) ||
+	    shard_merge(n->led, n->run_dir, n->iso, shards, err) || night_batches(n, 1, err) ||
+	    out_reports(n->led, n->run_dir, n->iso, &t, err) || night_handoff(n, &t, &pt, err) ||
 	    write_summary(n, &t, 0, err))
 		goto cleanup;
 	now_iso(now);
-	c = print_ctx(n);
 	if (ledger_run_mark(n->led, n->iso, t.exceptions ? "done_with_exceptions" : "done", now, err) ||
-	    print_ready(&c, &pt, err))
+	    night_ready(n, &pt, err))
 		goto cleanup;
 	res->pieces = t.pieces;
 	res->exceptions = t.exceptions;

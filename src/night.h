@@ -1,0 +1,108 @@
+/*
+ * night.h - the state of one night's run, shared by the files that make
+ * it: run.c (setup, what is due, the case loop, reports), run_print.c (the
+ * print shop's batches and the reprints of spoiled pieces) and
+ * run_workers.c (--jobs worker processes). Not for the rest of the program:
+ * run.h is the run's interface.
+ */
+#ifndef NG_NIGHT_H
+#define NG_NIGHT_H
+
+#include <limits.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "config.h"
+#include "dates.h"
+#include "docs/doc.h"
+#include "dlist.h"
+#include "ledger.h"
+#include "output.h"
+#include "pin.h"
+#include "print.h"
+
+#define COMMIT_EVERY 256          /* documents per journal transaction (one flush to disk each) */
+
+/* Where the time goes, for the run summary and the benchmark. */
+enum stage { ST_LEDGER, ST_LAYOUT, ST_PDF, ST_WRITE, ST_HASH, ST_JOURNAL, ST_PRINT, ST_REPORTS, ST_COUNT };
+
+struct night {
+	double stage[ST_COUNT];
+	struct config cfg;
+	struct i18n *i18n;
+	struct fonts *fonts;
+	struct layout *layout;
+	struct pdf_writer *pdf;
+	struct ledger *led;
+	struct pin_key key;
+	struct dlist dl;
+	struct doc_ctx doc;
+	struct case_facts cf;
+	char run_dir[PATH_MAX + 64];
+	int lock_fd, locked;
+	struct ng_date date;
+	char iso[11];
+	const char *as_of;                       /* the date documents are made as of: iso, or a reprint's */
+	struct journal_row pend[COMMIT_EVERY];   /* written and flushed at the next checkpoint */
+	int npend;
+	int job, jobs;                           /* this worker serves cases with key % jobs == job */
+	pid_t parent;
+	long written, resumed;
+	int notice_due, statement_due, coupon_due;
+	struct ng_date pin_from;
+	struct ng_err *pin_err;          /* where issue_one reports */
+};
+
+static inline double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* run.c */
+
+/* Makes the night's plan (periods, what is due) as of d, keeping tonight's date. */
+void night_plan_as_of(struct night *n, struct ng_date d);
+
+/* Records an exception for the current case (p, doc may be NULL) and logs it. */
+int night_exception(struct night *n, const struct party *p, const char *doc, const char *reason,
+		    struct ng_err *err);
+
+/* Lays out and draws one document for p; a PIN letter's PIN is wiped before this returns. */
+int night_render(struct night *n, enum doc_type type, const struct party *p, const unsigned char **buf,
+		 size_t *len, int *pages, struct ng_err *err);
+
+/* Writes a drawn document into the run folder and fills its journal row, all but ord and copy. */
+int night_store(struct night *n, enum doc_type type, const struct party *p, const char *period,
+		const unsigned char *buf, size_t len, int pages, struct journal_row *r, struct ng_err *err);
+
+/* Queues r for the journal (written at the next checkpoint). */
+int night_journal(struct night *n, const struct journal_row *r, struct ng_err *err);
+
+/* run_print.c */
+
+/* Prints again the pieces of case key the shop spoiled on earlier nights. */
+int night_reprints(struct night *n, int64_t key, struct ng_err *err);
+
+/* Plans the night's print batches and draws them with jobs workers. */
+int night_batches(struct night *n, int jobs, struct ng_err *err);
+
+/* Job ticket and checksums, once the manifest is written; fails if their totals differ. */
+int night_handoff(struct night *n, const struct out_totals *t, struct print_totals *pt, struct ng_err *err);
+
+/* print/READY: last of all. */
+int night_ready(struct night *n, const struct print_totals *pt, struct ng_err *err);
+
+/* run_workers.c */
+
+typedef int (*night_task)(struct night *n, const void *arg, struct ng_err *err);
+
+/*
+ * Runs task in jobs worker processes, worker k with n->job = k (each with
+ * its own ledger connection and PDF writer), and waits for all of them.
+ */
+int night_in_workers(struct night *n, int jobs, night_task task, const void *arg, struct ng_err *err);
+
+#endif
