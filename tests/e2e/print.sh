@@ -93,6 +93,25 @@ held=$(grep -c "the window holds 3" "$W2/out/$D/exceptions.csv")
 awk -F, 'NR > 1 && $8 != "" { print "a four-line address in the manifest: " $1 }' "$W2/out/$D/manifest.csv" | head -n 3 >> "$PROBS"
 verdict "addresses longer than the window ($long parties with four lines, window of three): $held exceptions, none in the manifest or a batch"
 
+# IMb serials must not repeat within 45 days: a 9-digit Mailer ID has a million; with
+# 999,990 given out yesterday, tonight's pieces would reuse some: the run stops (78), no READY.
+W3=$TMP/w3
+mkdir -p "$W3"
+cp "$W2/ledger.db" "$W3/ledger.db"
+cp "$W/pin.key" "$W3/pin.key"
+write_config "$W3/c.ini" "$W3"
+set_key "$W3/c.ini" print imb_mailer_id 912345678 || problem "test set-up: no print:imb_mailer_id"
+sqlite3 "$W3/ledger.db" "DELETE FROM journal; DELETE FROM print_pieces; DELETE FROM runs; DELETE FROM exceptions;
+	WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 999990)
+	INSERT INTO print_pieces (run_date, ord, seq, batch, batch_page, batch_pages, serial, tracking, routing)
+	SELECT '2026-11-02', i, i, 'B001', i, 1, i, '', '' FROM k;"
+"$NG" run --config "$W3/c.ini" --date $D --quiet 2>"$TMP/imb.err"
+rc=$?
+[ $rc -eq 78 ] || problem "exit $rc, not 78"
+grep -q "912345678" "$TMP/imb.err" && grep -q "45 days" "$TMP/imb.err" || problem "the message does not name the Mailer ID and the 45 days: $(tail -n 1 "$TMP/imb.err")"
+[ ! -e "$W3/out/$D/print/READY" ] && [ -z "$(ls "$W3/out/$D/print" 2>/dev/null)" ] || problem "print/ is not empty: $(ls "$W3/out/$D/print" | head -n 3 | tr '\n' ' ')"
+verdict "a night that would reuse an IMb serial within 45 days stops with exit 78 before any batch: $(sed -n 's/.*error: //p' "$TMP/imb.err" | cut -c 1-90)"
+
 # Resume: a batch lost after it was written is drawn again, byte for byte; the rest is left.
 b=$(ls "$RD/print" | grep -m1 statement)
 sum=$(sha256sum < "$RD/print/$b")
