@@ -28,6 +28,7 @@
 
 #include <dlfcn.h>
 #include <hpdf.h>
+#include <hpdf_conf.h>
 #include <hpdf_encoder.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
@@ -50,6 +51,7 @@ typedef HPDF_Font (*type0_fn)(HPDF_MMgr, HPDF_FontDef, HPDF_Encoder, HPDF_Xref);
 typedef void (*fontdef_free_fn)(HPDF_FontDef);
 typedef void (*encoder_free_fn)(HPDF_Encoder);
 typedef HPDF_STATUS (*deflate_fn)(HPDF_Stream, HPDF_Stream, HPDF_Encrypt);
+typedef HPDF_STATUS (*array_write_fn)(HPDF_Array, HPDF_Stream, HPDF_Encrypt);
 
 static glyphid_fn plain_glyphid;
 static memcpy_fn plain_memcpy;
@@ -58,6 +60,7 @@ static type0_fn plain_type0;
 static fontdef_free_fn plain_fontdef_free;
 static encoder_free_fn plain_encoder_free;
 static deflate_fn plain_deflate;
+static array_write_fn plain_array_write;
 
 int haru_fast_init(void)
 {
@@ -70,9 +73,10 @@ int haru_fast_init(void)
 	plain_fontdef_free = (fontdef_free_fn)dlsym(RTLD_NEXT, "HPDF_FontDef_Free");
 	plain_encoder_free = (encoder_free_fn)dlsym(RTLD_NEXT, "HPDF_Encoder_Free");
 	plain_deflate = (deflate_fn)dlsym(RTLD_NEXT, "HPDF_Stream_WriteToStreamWithDeflate");
+	plain_array_write = (array_write_fn)dlsym(RTLD_NEXT, "HPDF_Array_Write");
 	fast = !strcmp(HPDF_GetVersion(), "2.3.0") && !(off && *off == '1') &&
 	       plain_glyphid && plain_memcpy && plain_memset && plain_type0 && plain_fontdef_free &&
-	       plain_encoder_free && plain_deflate;
+	       plain_encoder_free && plain_deflate && plain_array_write;
 	return fast;
 }
 
@@ -325,16 +329,23 @@ HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream ds
  * What HPDF_Type0Font_New builds for one font definition and encoder that
  * depends on nothing else: the widths array, the CID-to-glyph map and the
  * ToUnicode CMap, taken from the first font object libharu built itself.
+ *
+ * The widths array (a thousand numbers for a Latin font) is the costliest
+ * to build, write and free again in every document. A copy holds one
+ * number instead, W_MARK + the template's id, and HPDF_Array_Write below
+ * writes the text libharu wrote for the original in its place.
  */
 struct type0_tmpl {
 	HPDF_FontDef def;
 	HPDF_Encoder enc;
-	HPDF_INT32 *w;                   /* the W array as runs: first CID, count, widths */
-	unsigned long nw;
-	unsigned char *map, *tounicode;  /* the two streams' bytes */
-	unsigned long nmap, ntounicode;
+	HPDF_INT32 id;
+	unsigned char *w, *map, *tounicode;  /* the W array as written; the two streams' bytes */
+	unsigned long nw, nmap, ntounicode;
 	struct type0_tmpl *next;
 };
+
+#define W_MARK INT32_MIN                 /* no width array holds such numbers */
+#define W_IDS 0x100000
 
 static struct type0_tmpl *tmpls;
 
@@ -396,55 +407,64 @@ static int eligible(HPDF_FontDef def, HPDF_Encoder enc)
 	return ((HPDF_TTFontDefAttr)def->attr)->embedding && !strcmp(ea->ordering, "Identity-H");
 }
 
-/* The W array of a font libharu built, as runs; 0 if it is not the expected shape. */
+/* The W array of a font libharu built, as libharu writes it; 0 on failure. */
 static int take_widths(HPDF_Dict cid_font, struct type0_tmpl *t)
 {
 	HPDF_Array w = HPDF_Dict_GetItem(cid_font, "W", HPDF_OCLASS_ARRAY);
-	unsigned long n = 0;
+	HPDF_Stream tmp;
+	long n;
 
-	if (!w || !w->list)
+	if (!w || !(tmp = HPDF_MemStream_New(cid_font->mmgr, HPDF_STREAM_BUF_SIZ)))
 		return 0;
-	for (HPDF_UINT i = 0; i < w->list->count; i++) {
-		HPDF_Obj_Header *h = w->list->obj[i];
+	if (plain_array_write(w, tmp, NULL) == HPDF_OK && (n = mem_size(tmp)) >= 0 &&
+	    (t->w = mem_dup(tmp, (unsigned long)n)))
+		t->nw = (unsigned long)n;
+	HPDF_Stream_Free(tmp);
+	return t->w != NULL;
+}
 
-		n += (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_ARRAY ?
-		     ((HPDF_Array)(void *)h)->list->count + 1 : 1;
-	}
-	t->w = malloc((n ? n : 1) * sizeof(*t->w));
-	if (!t->w)
-		return 0;
-	for (HPDF_UINT i = 0; i + 1 < w->list->count; i += 2) {
-		HPDF_Obj_Header *first = w->list->obj[i], *run = w->list->obj[i + 1];
-		HPDF_List l;
+static const struct type0_tmpl *tmpl_by_id(HPDF_INT32 id)
+{
+	for (const struct type0_tmpl *t = tmpls; t; t = t->next)
+		if (t->id == id)
+			return t;
+	return NULL;
+}
 
-		if ((first->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_NUMBER ||
-		    (run->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_ARRAY)
-			return 0;
-		l = ((HPDF_Array)(void *)run)->list;
-		t->w[t->nw++] = ((HPDF_Number)(void *)first)->value;
-		t->w[t->nw++] = (HPDF_INT32)l->count;
-		for (HPDF_UINT k = 0; k < l->count; k++) {
-			HPDF_Obj_Header *num = l->obj[k];
+HPDF_STATUS HPDF_Array_Write(HPDF_Array array, HPDF_Stream stream, HPDF_Encrypt e)
+{
+	const HPDF_Obj_Header *h;
+	const struct type0_tmpl *t;
+	HPDF_INT32 v;
 
-			if ((num->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_NUMBER)
-				return 0;
-			t->w[t->nw++] = ((HPDF_Number)(void *)num)->value;
-		}
-	}
-	return (w->list->count % 2) == 0;
+	if (!fast || !array->list || array->list->count != 1 || !(h = array->list->obj[0]) ||
+	    (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_NUMBER)
+		return plain_array_write(array, stream, e);
+	v = ((const HPDF_Number_Rec *)(const void *)h)->value;
+	if (v <= W_MARK || v > W_MARK + W_IDS)
+		return plain_array_write(array, stream, e);
+	t = tmpl_by_id(v - W_MARK);
+	/* The font definition is freed only with the document: never, but never write a wrong width either. */
+	if (!t)
+		return HPDF_SetError(array->error, HPDF_INVALID_OBJECT, 0);
+	return HPDF_Stream_Write(stream, t->w, (HPDF_UINT)t->nw);
 }
 
 /* Remembers what libharu built for def and enc (font is its result); silently skips on failure. */
 static void tmpl_take(HPDF_Font font, HPDF_FontDef def, HPDF_Encoder enc)
 {
 	HPDF_FontAttr fa = font->attr;
+	static HPDF_INT32 next_id;
 	struct type0_tmpl *t = calloc(1, sizeof(*t));
 	long nmap, ntu;
 
-	if (!t)
+	if (!t || next_id == W_IDS) {
+		free(t);
 		return;
+	}
 	t->def = def;
 	t->enc = enc;
+	t->id = ++next_id;
 	if (!fa || !fa->descendant_font || !fa->map_stream || !fa->cmap_stream ||
 	    (nmap = mem_size(fa->map_stream->stream)) < 0 ||
 	    (ntu = mem_size(fa->cmap_stream->stream)) < 0 || !take_widths(fa->descendant_font, t) ||
@@ -507,19 +527,8 @@ static HPDF_Dict make_cid_font(const struct type0_tmpl *t, HPDF_Font parent, HPD
 	ret += HPDF_Array_AddNumber(array, (HPDF_INT32)(def->font_bbox.bottom));
 	ret += HPDF_Array_AddNumber(array, (HPDF_INT32)(def->font_bbox.bottom - def->font_bbox.top));
 	if (ret != HPDF_OK || !(array = HPDF_Array_New(font->mmgr)) ||
-	    HPDF_Dict_Add(font, "W", array) != HPDF_OK)
+	    HPDF_Dict_Add(font, "W", array) != HPDF_OK || HPDF_Array_AddNumber(array, W_MARK + t->id) != HPDF_OK)
 		return NULL;
-	for (unsigned long i = 0; i + 1 < t->nw;) {
-		HPDF_Array run = HPDF_Array_New(font->mmgr);
-		HPDF_INT32 n = t->w[i + 1];
-
-		if (!run || HPDF_Array_AddNumber(array, t->w[i]) != HPDF_OK ||
-		    HPDF_Array_Add(array, run) != HPDF_OK)
-			return NULL;
-		for (i += 2; n > 0 && i < t->nw; n--, i++)
-			if (HPDF_Array_AddNumber(run, t->w[i]) != HPDF_OK)
-				return NULL;
-	}
 	fa->map_stream = HPDF_DictStream_New(font->mmgr, xref);
 	if (!fa->map_stream || HPDF_Dict_Add(font, "CIDToGIDMap", fa->map_stream) != HPDF_OK ||
 	    HPDF_Stream_Write(fa->map_stream->stream, t->map, (HPDF_UINT)t->nmap) != HPDF_OK)
