@@ -52,6 +52,7 @@ typedef void (*fontdef_free_fn)(HPDF_FontDef);
 typedef void (*encoder_free_fn)(HPDF_Encoder);
 typedef HPDF_STATUS (*deflate_fn)(HPDF_Stream, HPDF_Stream, HPDF_Encrypt);
 typedef HPDF_STATUS (*array_write_fn)(HPDF_Array, HPDF_Stream, HPDF_Encrypt);
+typedef HPDF_STATUS (*save_font_fn)(HPDF_FontDef, HPDF_Stream);
 
 static glyphid_fn plain_glyphid;
 static memcpy_fn plain_memcpy;
@@ -61,6 +62,7 @@ static fontdef_free_fn plain_fontdef_free;
 static encoder_free_fn plain_encoder_free;
 static deflate_fn plain_deflate;
 static array_write_fn plain_array_write;
+static save_font_fn plain_save_font;
 
 int haru_fast_init(void)
 {
@@ -74,9 +76,11 @@ int haru_fast_init(void)
 	plain_encoder_free = (encoder_free_fn)dlsym(RTLD_NEXT, "HPDF_Encoder_Free");
 	plain_deflate = (deflate_fn)dlsym(RTLD_NEXT, "HPDF_Stream_WriteToStreamWithDeflate");
 	plain_array_write = (array_write_fn)dlsym(RTLD_NEXT, "HPDF_Array_Write");
+	plain_save_font = (save_font_fn)dlsym(RTLD_NEXT, "HPDF_TTFontDef_SaveFontData");
 	fast = !strcmp(HPDF_GetVersion(), "2.3.0") && !(off && *off == '1') &&
 	       plain_glyphid && plain_memcpy && plain_memset && plain_type0 && plain_fontdef_free &&
-	       plain_encoder_free && plain_deflate && plain_array_write;
+	       plain_encoder_free && plain_deflate && plain_array_write &&
+	       plain_save_font;
 	return fast;
 }
 
@@ -384,9 +388,12 @@ static void tmpl_forget(const void *def, const void *enc)
 	}
 }
 
+static void prog_forget(const void *def);
+
 void HPDF_FontDef_Free(HPDF_FontDef fontdef)
 {
 	tmpl_forget(fontdef, NULL);
+	prog_forget(fontdef);
 	plain_fontdef_free(fontdef);
 }
 
@@ -603,4 +610,260 @@ HPDF_Font HPDF_Type0Font_New(HPDF_MMgr mmgr, HPDF_FontDef fontdef, HPDF_Encoder 
 	if (font)
 		tmpl_take(font, fontdef, encoder);
 	return font;
+}
+
+/* ---- Font programs: the cut font's tables kept in memory, the glyphs picked per document. ---- */
+
+/*
+ * HPDF_TTFontDef_SaveFontData writes the embedded font program: thirteen
+ * tables, of which only glyf and loca depend on the glyphs a document
+ * uses. libharu copies the others from the font file four bytes at a time,
+ * every document. Here they come from one run of libharu's own function
+ * with every glyph flagged, and each document's glyf and loca are built
+ * from that run's glyphs the way libharu's RecreateGLYF builds them.
+ */
+#define NTAGS 13
+#define DIR_BYTES (12 + 16 * NTAGS)
+static const char tags[NTAGS][5] = { "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea",
+				     "hmtx", "loca", "maxp", "name", "post", "prep" };
+enum { T_GLYF = 4, T_HEAD = 5, T_LOCA = 8 };
+
+struct prog_tmpl {
+	HPDF_FontDef def;
+	char tag_name[HPDF_TTF_FONT_TAG_LEN + 1];   /* the name table holds it */
+	int failed;                                 /* not this font: always libharu's own way */
+	unsigned char head[12];                     /* version, table count, search fields */
+	unsigned char *tbl[NTAGS];
+	unsigned long len[NTAGS];
+	unsigned long *glyph;                       /* glyph g is glyf bytes glyph[g] .. glyph[g + 1] */
+	struct prog_tmpl *next;
+};
+
+static struct prog_tmpl *progs;
+static unsigned char *prog_buf;                     /* one document's font program, reused */
+static unsigned long prog_cap;
+static HPDF_UINT32 *prog_loca;
+
+static void prog_free(struct prog_tmpl *t)
+{
+	for (int i = 0; t && i < NTAGS; i++)
+		free(t->tbl[i]);
+	if (t)
+		free(t->glyph);
+	free(t);
+}
+
+static void prog_forget(const void *def)
+{
+	struct prog_tmpl **p = &progs;
+
+	while (*p) {
+		struct prog_tmpl *t = *p;
+
+		if (t->def == def) {
+			*p = t->next;
+			prog_free(t);
+		} else {
+			p = &t->next;
+		}
+	}
+}
+
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+static void put32(unsigned char *p, unsigned long v)
+{
+	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+/* Splits a font program libharu wrote with every glyph flagged into the template; 0 if unexpected. */
+static int prog_parse(struct prog_tmpl *t, const unsigned char *b, unsigned long n)
+{
+	HPDF_TTFontDefAttr a = t->def->attr;
+	int shortfmt = a->header.index_to_loc_format == 0;
+	const unsigned char *loca;
+
+	if (n < DIR_BYTES || b[4] != 0 || b[5] != NTAGS)
+		return 0;
+	memcpy(t->head, b, 12);
+	for (int i = 0; i < NTAGS; i++) {
+		const unsigned char *d = b + 12 + 16 * i;
+		unsigned long off = be32(d + 8), len = be32(d + 12);
+
+		if (memcmp(d, tags[i], 4) || off < DIR_BYTES || off > n || len > n - off ||
+		    !(t->tbl[i] = malloc(len ? len : 1)))
+			return 0;
+		memcpy(t->tbl[i], b + off, len);
+		t->len[i] = len;
+	}
+	if (t->len[T_HEAD] < 12 || t->len[T_LOCA] != (a->num_glyphs + 1UL) * (shortfmt ? 2 : 4) ||
+	    !(t->glyph = malloc((a->num_glyphs + 1UL) * sizeof(*t->glyph))))
+		return 0;
+	memset(t->tbl[T_HEAD] + 8, 0, 4);   /* checkSumAdjustment: computed per document */
+	loca = t->tbl[T_LOCA];
+	for (unsigned g = 0; g <= a->num_glyphs; g++) {
+		t->glyph[g] = shortfmt ? (loca[2 * g] << 8 | loca[2 * g + 1]) * 2UL : be32(loca + 4 * g);
+		if (t->glyph[g] > t->len[T_GLYF] || (g > 0 && t->glyph[g] < t->glyph[g - 1]))
+			return 0;
+		/* Each glyph as long as the font's own offsets say: what RecreateGLYF copies. */
+		if (g > 0 && t->glyph[g] - t->glyph[g - 1] !=
+		    (a->glyph_tbl.offsets[g] - a->glyph_tbl.offsets[g - 1]) * (shortfmt ? 2UL : 1UL))
+			return 0;
+	}
+	return 1;
+}
+
+/* A template for def, made now if need be (by libharu, into a scratch stream); NULL if none. */
+static struct prog_tmpl *prog_for(HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr a = def->attr;
+	struct prog_tmpl *t;
+	HPDF_Stream tmp;
+	unsigned char *flags, *bytes = NULL;
+	long n;
+
+	for (t = progs; t; t = t->next)
+		if (t->def == def && !memcmp(t->tag_name, a->tag_name, sizeof(t->tag_name)))
+			return t->failed ? NULL : t;
+	prog_forget(def);
+	if (!(t = calloc(1, sizeof(*t))))
+		return NULL;
+	t->def = def;
+	memcpy(t->tag_name, a->tag_name, sizeof(t->tag_name));
+	t->next = progs;
+	progs = t;
+	flags = malloc(a->num_glyphs ? a->num_glyphs : 1);
+	tmp = HPDF_MemStream_New(def->mmgr, HPDF_STREAM_BUF_SIZ);
+	if (flags && tmp) {
+		memcpy(flags, a->glyph_tbl.flgs, a->num_glyphs);
+		memset(a->glyph_tbl.flgs, 1, a->num_glyphs);
+		if (plain_save_font(def, tmp) == HPDF_OK && (n = mem_size(tmp)) >= 0)
+			bytes = mem_dup(tmp, (unsigned long)n);
+		else
+			HPDF_Error_Reset(def->error);   /* a scratch run: not the document's error */
+		memcpy(a->glyph_tbl.flgs, flags, a->num_glyphs);
+		t->failed = !bytes || !prog_parse(t, bytes, (unsigned long)n);
+	} else {
+		t->failed = 1;
+	}
+	free(bytes);
+	free(flags);
+	if (tmp)
+		HPDF_Stream_Free(tmp);
+	if (t->failed)
+		for (int i = 0; i < NTAGS; i++)
+			free(t->tbl[i]), t->tbl[i] = NULL;
+	return t->failed ? NULL : t;
+}
+
+/* A table's checksum: its big-endian words, the last one padded with zeros. */
+static unsigned long checksum(const unsigned char *p, unsigned long len)
+{
+	unsigned long sum = 0, i;
+
+	for (i = 0; i + 4 <= len; i += 4)
+		sum += be32(p + i);
+	if (i < len) {
+		unsigned char w[4] = { 0 };
+
+		memcpy(w, p + i, len - i);
+		sum += be32(w);
+	}
+	return sum & 0xFFFFFFFFUL;
+}
+
+/* glyf and loca for the glyphs flagged now, at out (room checked); returns glyf's length. */
+static unsigned long build_glyf(const struct prog_tmpl *t, unsigned char *out)
+{
+	HPDF_TTFontDefAttr a = t->def->attr;
+	int shortfmt = a->header.index_to_loc_format == 0;
+	unsigned long size = 0, save = 0;
+
+	for (unsigned g = 0; g < a->num_glyphs; g++) {
+		if (a->glyph_tbl.flgs[g] == 1) {
+			unsigned long len = t->glyph[g + 1] - t->glyph[g];
+
+			prog_loca[g] = (HPDF_UINT32)(shortfmt ? size / 2 : size);
+			memcpy(out + size, t->tbl[T_GLYF] + t->glyph[g], len);
+			size += len;
+			save = shortfmt ? size / 2 : size;
+		} else {
+			prog_loca[g] = (HPDF_UINT32)save;
+		}
+	}
+	prog_loca[a->num_glyphs] = (HPDF_UINT32)save;
+	return size;
+}
+
+HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream)
+{
+	HPDF_TTFontDefAttr a = fontdef->attr;
+	const struct prog_tmpl *t;
+	unsigned long size = 0, glyf = 0, off[NTAGS], len[NTAGS], sum = 0, need, i;
+	unsigned char *tables;
+	int shortfmt;
+
+	if (!fast || !a || HPDF_Error_GetCode(fontdef->error) != HPDF_OK || mem_size(stream) < 0 ||
+	    !(t = prog_for(fontdef)))
+		return plain_save_font(fontdef, stream);
+	shortfmt = a->header.index_to_loc_format == 0;
+	need = DIR_BYTES;
+	for (int k = 0; k < NTAGS; k++)
+		need += t->len[k];   /* glyf holds every glyph here: room for any document's */
+	if (need > prog_cap) {
+		unsigned char *p = realloc(prog_buf, need);
+
+		if (!p)
+			return plain_save_font(fontdef, stream);
+		prog_buf = p;
+		prog_cap = need;
+	}
+	if (!prog_loca && !(prog_loca = malloc(0x10001 * sizeof(*prog_loca))))
+		return plain_save_font(fontdef, stream);
+	tables = prog_buf + DIR_BYTES;
+	for (int k = 0; k < NTAGS; k++) {
+		off[k] = size;
+		if (k == T_GLYF) {
+			glyf = build_glyf(t, tables + size);
+			len[k] = glyf;
+		} else if (k == T_LOCA) {
+			len[k] = t->len[k];
+			for (unsigned g = 0; g <= a->num_glyphs; g++)
+				if (shortfmt)
+					tables[size + 2 * g] = (unsigned char)(prog_loca[g] >> 8),
+					tables[size + 2 * g + 1] = (unsigned char)prog_loca[g];
+				else
+					put32(tables + size + 4 * g, prog_loca[g]);
+		} else {
+			len[k] = t->len[k];
+			memcpy(tables + size, t->tbl[k], len[k]);
+		}
+		size += len[k];
+	}
+	/*
+	 * libharu seeks to each table to sum it; a seek to the very end of a
+	 * stream whose size is a whole number of its 4 KB buffers fails
+	 * (HPDF_INVALID_OBJECT). Let it fail the same way there.
+	 */
+	if (size % HPDF_STREAM_BUF_SIZ == 0)
+		return plain_save_font(fontdef, stream);
+	memcpy(prog_buf, t->head, 12);
+	for (int k = 0; k < NTAGS; k++) {
+		unsigned char *d = prog_buf + 12 + 16 * k;
+
+		memcpy(d, tags[k], 4);
+		put32(d + 4, checksum(tables + off[k], len[k]));
+		put32(d + 8, off[k] + DIR_BYTES);
+		put32(d + 12, len[k]);
+	}
+	/* checkSumAdjustment, as libharu sums it: the tables only, whole words only. */
+	for (i = 0; i + 4 <= size; i += 4)
+		sum += be32(tables + i);
+	put32(tables + off[T_HEAD] + 8, (0xB1B0AFBAUL - sum) & 0xFFFFFFFFUL);
+	a->length1 = (HPDF_UINT)(size + DIR_BYTES);
+	return HPDF_Stream_Write(stream, prog_buf, (HPDF_UINT)(size + DIR_BYTES));
 }
