@@ -134,20 +134,26 @@ static HPDF_Font font_for(struct pdf_writer *w, int face)
 /*
  * A QR code as filled rectangles, one per horizontal run of dark modules:
  * crisp at any resolution, and a tenth of the rectangles of one per module.
- * The box includes the four-module quiet zone scanners need.
+ * The box includes the four-module quiet zone scanners need. The runs are
+ * written in module units under one cm, as small integers: a third of the
+ * bytes of page coordinates, and less to compress in every document.
  */
 static void draw_qr(HPDF_Page page, const struct dl_item *it, const char *payload)
 {
 	QRcode *qr = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	float m, x0, y0;
+	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+	char op[96];
+	float m;
 	int r, c;
 
 	if (!qr)
 		return;
 	m = it->w / (float)(qr->width + 8);
-	x0 = it->x + 4 * m;
-	y0 = it->y + it->h - 4 * m;
 	HPDF_Page_SetGrayFill(page, 0);
+	/* A self-contained q ... Q block: libharu's own state is untouched. Row r is y = width - 1 - r. */
+	snprintf(op, sizeof(op), "q %.5f 0 0 %.5f %.5f %.5f cm\n", m, m, it->x + 4 * m,
+		 it->y + it->h - 4 * m - qr->width * m);
+	HPDF_Stream_WriteStr(out, op);
 	for (r = 0; r < qr->width; r++) {
 		const unsigned char *row = qr->data + r * qr->width;
 
@@ -161,10 +167,11 @@ static void draw_qr(HPDF_Page page, const struct dl_item *it, const char *payloa
 			start = c;
 			while (c < qr->width && (row[c] & 1))
 				c++;
-			HPDF_Page_Rectangle(page, x0 + start * m, y0 - (r + 1) * m, (c - start) * m, m);
+			snprintf(op, sizeof(op), "%d %d %d 1 re\n", start, qr->width - 1 - r, c - start);
+			HPDF_Stream_WriteStr(out, op);
 		}
 	}
-	HPDF_Page_Fill(page);
+	HPDF_Stream_WriteStr(out, "f\nQ\n");
 	QRcode_free(qr);
 }
 
