@@ -200,27 +200,26 @@ static unsigned char *mem_dup(HPDF_Stream s, unsigned long len)
 
 /* ---- Compressed streams, kept by their exact input. ---- */
 
-#define ZCACHE_SLOTS 48                      /* kept inputs and their compressed bytes */
-#define ZCACHE_SEEN 64                       /* fingerprints of inputs compressed once */
-#define ZCACHE_MAX_BYTES (24UL << 20)        /* inputs plus outputs, all slots */
+#define ZSLOTS 4096                          /* kept inputs (a power of two, at most 3/4 used) */
+#define ZSEEN 8192                           /* fingerprints of inputs compressed once (a power of two) */
+#define ZMAX_BYTES (32UL << 20)              /* inputs plus outputs kept */
 
 struct zentry {
+	uint64_t fp;                             /* 0: empty */
 	unsigned char *in, *out;
 	unsigned long nin, nout;
-	unsigned long used;                      /* the clock when last used: the least recent goes first */
 };
 
-static struct zentry zcache[ZCACHE_SLOTS];
-static unsigned long zclock, zbytes;
-static uint64_t zseen[ZCACHE_SEEN];
-static unsigned zseen_next;
+static struct zentry *zcache;
+static unsigned long zcount, zbytes;
+static uint64_t *zseen;
 
 /*
  * A cheap fingerprint of a stream's input (its size and a few bytes from
- * the start, the middle and the end) to notice the same input a second
- * time. Only then is it kept: a page's content is new in every document
- * and would only push out what is worth keeping. Equality is always decided
- * by comparing every byte, never by the fingerprint.
+ * the start, the middle and the end) to find it again, and to notice the
+ * same input a second time. Only then is it kept: a page's content is new
+ * in every document and would only fill the table. Equality is always
+ * decided by comparing every byte, never by the fingerprint.
  */
 static uint64_t fingerprint(HPDF_Stream s, unsigned long len)
 {
@@ -236,61 +235,56 @@ static uint64_t fingerprint(HPDF_Stream s, unsigned long len)
 	return h | 1;
 }
 
-static struct zentry *zfind(HPDF_Stream src, unsigned long len)
+static struct zentry *zfind(HPDF_Stream src, unsigned long len, uint64_t fp)
 {
-	for (int i = 0; i < ZCACHE_SLOTS; i++)
-		if (zcache[i].in && zcache[i].nin == len && mem_equal(src, zcache[i].in, len))
+	for (unsigned long i = fp & (ZSLOTS - 1); zcache[i].fp; i = (i + 1) & (ZSLOTS - 1))
+		if (zcache[i].fp == fp && zcache[i].nin == len && mem_equal(src, zcache[i].in, len))
 			return &zcache[i];
 	return NULL;
 }
 
-/* 1 the second time an input with this fingerprint is compressed. */
+/* 1 the second time an input with this fingerprint is compressed (a hint only: slots are shared). */
 static int seen_before(uint64_t fp)
 {
-	for (int i = 0; i < ZCACHE_SEEN; i++)
-		if (zseen[i] == fp)
-			return 1;
-	zseen[zseen_next++ % ZCACHE_SEEN] = fp;
+	uint64_t *slot = &zseen[fp & (ZSEEN - 1)];
+
+	if (*slot == fp)
+		return 1;
+	*slot = fp;
 	return 0;
 }
 
-static void zdrop(struct zentry *e)
+/* Forgets every kept stream: simpler than choosing, and rare (the table holds a night's fonts). */
+static void zclear(void)
 {
-	zbytes -= e->nin + e->nout;
-	free(e->in);
-	free(e->out);
-	memset(e, 0, sizeof(*e));
+	for (unsigned long i = 0; i < ZSLOTS; i++) {
+		free(zcache[i].in);
+		free(zcache[i].out);
+	}
+	memset(zcache, 0, ZSLOTS * sizeof(*zcache));
+	zcount = zbytes = 0;
 }
 
-/* Keeps in -> out (taking both buffers), pushing out the least recently used. */
-static void zkeep(unsigned char *in, unsigned long nin, unsigned char *out, unsigned long nout)
+/* Keeps in -> out (taking both buffers). */
+static void zkeep(uint64_t fp, unsigned char *in, unsigned long nin, unsigned char *out, unsigned long nout)
 {
-	struct zentry *slot = NULL;
+	unsigned long i;
 
-	if (nin + nout > ZCACHE_MAX_BYTES / 4) {
+	if (nin + nout > ZMAX_BYTES / 8) {
 		free(in);
 		free(out);
 		return;
 	}
-	for (;;) {
-		struct zentry *old = NULL;
-
-		slot = NULL;
-		for (int i = 0; i < ZCACHE_SLOTS; i++) {
-			if (!zcache[i].in && !slot)
-				slot = &zcache[i];
-			if (zcache[i].in && (!old || zcache[i].used < old->used))
-				old = &zcache[i];
-		}
-		if (slot && zbytes + nin + nout <= ZCACHE_MAX_BYTES)
-			break;
-		zdrop(old);
-	}
-	slot->in = in;
-	slot->nin = nin;
-	slot->out = out;
-	slot->nout = nout;
-	slot->used = ++zclock;
+	if (zcount + 1 > ZSLOTS / 4 * 3 || zbytes + nin + nout > ZMAX_BYTES)
+		zclear();
+	for (i = fp & (ZSLOTS - 1); zcache[i].fp; i = (i + 1) & (ZSLOTS - 1))
+		;
+	zcache[i].fp = fp;
+	zcache[i].in = in;
+	zcache[i].nin = nin;
+	zcache[i].out = out;
+	zcache[i].nout = nout;
+	zcount++;
 	zbytes += nin + nout;
 }
 
@@ -301,17 +295,18 @@ HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream ds
 	struct zentry *hit;
 	unsigned char *in, *out;
 	unsigned long nout;
+	uint64_t fp;
 	HPDF_STATUS ret;
 
-	if (len <= 0 || before < 0)
+	if (len <= 0 || before < 0 || (!zcache && !(zcache = calloc(ZSLOTS, sizeof(*zcache)))) ||
+	    (!zseen && !(zseen = calloc(ZSEEN, sizeof(*zseen)))))
 		return plain_deflate(src, dst, e);
-	hit = zfind(src, (unsigned long)len);
-	if (hit) {
-		hit->used = ++zclock;
+	fp = fingerprint(src, (unsigned long)len);
+	hit = zfind(src, (unsigned long)len, fp);
+	if (hit)
 		return HPDF_Stream_Write(dst, hit->out, (HPDF_UINT)hit->nout);
-	}
 	ret = plain_deflate(src, dst, e);
-	if (ret != HPDF_OK || mem_size(dst) < before || !seen_before(fingerprint(src, (unsigned long)len)))
+	if (ret != HPDF_OK || mem_size(dst) < before || !seen_before(fp))
 		return ret;
 	/* The second time: keep the input and what zlib made of it (the end of dst). */
 	nout = (unsigned long)(mem_size(dst) - before);
@@ -323,7 +318,7 @@ HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream ds
 		return ret;
 	}
 	mem_copy(dst, (unsigned long)before, nout, out);
-	zkeep(in, (unsigned long)len, out, nout);
+	zkeep(fp, in, (unsigned long)len, out, nout);
 	return ret;
 }
 
