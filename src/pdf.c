@@ -30,8 +30,11 @@ struct pdf_writer {
 	int npages_cap;
 	char **paths[MAX_FACES];            /* shaped scripts: each glyph's outline, by glyph id */
 	struct glyph_form *forms[MAX_FACES]; /* shaped scripts: each glyph's Form XObject, by glyph id */
+	uint16_t **comps[MAX_FACES];        /* each glyph's components, all levels: count, then ids */
 	unsigned doc;                       /* documents begun: which forms belong to this one */
 };
+
+static const uint16_t no_comps[1] = { 0 };   /* a glyph with no components */
 
 /* A glyph's Form XObject in the document being rendered (doc == the writer's). */
 struct glyph_form {
@@ -119,6 +122,10 @@ void pdf_free(struct pdf_writer *w)
 			free(w->paths[f][g]);
 		free(w->paths[f]);
 		free(w->forms[f]);
+		for (int g = 0; w->comps[f] && g < 0x10000; g++)
+			if (w->comps[f][g] != no_comps)
+				free(w->comps[f][g]);
+		free(w->comps[f]);
 	}
 	free(w->buf);
 	free(w->pages);
@@ -392,7 +399,7 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
  * Arabic letters with dots, some Han characters) loses parts, silently.
  * Before saving, flag every component of every used glyph, recursively.
  */
-static void flag_components(FT_Face ft, HPDF_BYTE *flags, unsigned num, unsigned gid, int depth)
+static void collect_components(FT_Face ft, uint16_t *list, unsigned *n, unsigned num, unsigned gid, int depth)
 {
 	FT_Int index, flags_ft, a1, a2;
 	FT_Matrix m;
@@ -403,13 +410,36 @@ static void flag_components(FT_Face ft, HPDF_BYTE *flags, unsigned num, unsigned
 		return;
 	for (k = 0; k < ft->glyph->num_subglyphs; k++) {
 		if (FT_Get_SubGlyph_Info(ft->glyph, k, &index, (FT_UInt *)&flags_ft, &a1, &a2, &m) != 0 ||
-		    index < 0 || (unsigned)index >= num)
+		    index < 0 || (unsigned)index >= num || *n >= 4096)
 			continue;
-		flags[index] = 1;
-		flag_components(ft, flags, num, (unsigned)index, depth + 1);
+		list[(*n)++] = (uint16_t)index;
+		collect_components(ft, list, n, num, (unsigned)index, depth + 1);
 		/* The recursion reloaded the slot: load this glyph again for the next component. */
 		FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_RECURSE);
 	}
+}
+
+/* Flags the components of glyph gid of face, all levels down; asks FreeType once per glyph per run. */
+static void flag_components(struct pdf_writer *w, int face, HPDF_BYTE *flags, unsigned num, unsigned gid)
+{
+	uint16_t **c = w->comps[face], list[4096];
+	unsigned n = 0;
+
+	if (gid >= 0x10000)
+		return;
+	if (!c && !(c = w->comps[face] = calloc(0x10000, sizeof(*c))))
+		return;
+	if (!c[gid]) {
+		collect_components(fonts_ft(w->fonts, face), list, &n, num, gid, 0);
+		if (n == 0 || !(c[gid] = malloc((n + 1) * sizeof(uint16_t)))) {
+			c[gid] = (uint16_t *)no_comps;
+		} else {
+			c[gid][0] = (uint16_t)n;
+			memcpy(c[gid] + 1, list, n * sizeof(uint16_t));
+		}
+	}
+	for (unsigned k = 1; k <= c[gid][0]; k++)
+		flags[c[gid][k]] = 1;
 }
 
 /*
@@ -455,7 +485,7 @@ static void complete_glyphs(struct pdf_writer *w)
 		ta = (HPDF_TTFontDefAttr)fa->fontdef->attr;
 		for (g = 0; g < ta->num_glyphs; g++)
 			if (ta->glyph_tbl.flgs[g])
-				flag_components(fonts_ft(w->fonts, f), ta->glyph_tbl.flgs, ta->num_glyphs, g, 0);
+				flag_components(w, f, ta->glyph_tbl.flgs, ta->num_glyphs, g);
 	}
 }
 
