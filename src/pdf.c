@@ -116,16 +116,16 @@ void pdf_free(struct pdf_writer *w)
 	if (w->pdf)
 		HPDF_Free(w->pdf);
 	for (int f = 0; f < MAX_FACES; f++) {
+		for (int g = 0; w->comps[f] && g < 0x10000; g++)
+			if (w->comps[f][g] != no_comps)
+				free(w->comps[f][g]);
+		free(w->comps[f]);
+		free(w->forms[f]);
 		if (!w->paths[f])
 			continue;
 		for (int g = 0; g < 0x10000; g++)
 			free(w->paths[f][g]);
 		free(w->paths[f]);
-		free(w->forms[f]);
-		for (int g = 0; w->comps[f] && g < 0x10000; g++)
-			if (w->comps[f][g] != no_comps)
-				free(w->comps[f][g]);
-		free(w->comps[f]);
 	}
 	free(w->buf);
 	free(w->pages);
