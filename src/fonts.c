@@ -32,7 +32,20 @@ struct face {
 
 #define MAX_ALIASES 8
 
+/* A shaped run kept for the run of the program, by face and text. */
+struct memo {
+	uint64_t hash;
+	int face;
+	size_t len;
+	char *text;
+	struct shaped_run run;
+};
+
+#define MEMO_SLOTS 16384          /* a power of two; emptied when three quarters full */
+
 struct fonts {
+	struct memo *memo;
+	unsigned nmemo;
 	struct { char script[24], section[24]; } alias[MAX_ALIASES];   /* serves = ... */
 	int nalias;
 	FT_Library ft;
@@ -43,6 +56,8 @@ struct fonts {
 };
 
 static const char *const styles[] = { "regular", "bold" };
+
+static void memo_clear(struct fonts *f);
 
 /* Adds the ranges of a "keep" list ("0020-007E 00A0 ...") to set. */
 static int parse_keep(const char *file, const char *key, const char *list, hb_set_t *set,
@@ -349,6 +364,8 @@ void fonts_free(struct fonts *f)
 	}
 	if (f->ft)
 		FT_Done_FreeType(f->ft);
+	memo_clear(f);
+	free(f->memo);
 	free(f);
 }
 
@@ -415,22 +432,101 @@ int fonts_pick(struct fonts *f, int face, uint32_t cp)
 	return alt;
 }
 
-/* Width of a run shaped with HarfBuzz (conjuncts and reordering change it). */
-static double shaped_width(struct face *fc, const char *s, size_t len, double size)
+static void memo_clear(struct fonts *f)
+{
+	for (unsigned i = 0; f->memo && i < MEMO_SLOTS; i++) {
+		free(f->memo[i].text);
+		free(f->memo[i].run.gid);
+	}
+	if (f->memo)
+		memset(f->memo, 0, MEMO_SLOTS * sizeof(*f->memo));
+	f->nmemo = 0;
+}
+
+static uint64_t memo_hash(int face, const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)face;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Shapes s with HarfBuzz into r (one allocation for the four arrays); 0 on failure. */
+static int shape(struct face *fc, const char *s, size_t len, struct shaped_run *r)
 {
 	hb_buffer_t *buf = hb_buffer_create();
+	hb_glyph_info_t *info;
 	hb_glyph_position_t *pos;
 	unsigned int n, i;
-	long units = 0;
 
 	hb_buffer_add_utf8(buf, s, (int)len, 0, (int)len);
 	hb_buffer_guess_segment_properties(buf);
 	hb_shape(fc->hb, buf, NULL, 0);
+	info = hb_buffer_get_glyph_infos(buf, &n);
 	pos = hb_buffer_get_glyph_positions(buf, &n);
-	for (i = 0; i < n; i++)
-		units += pos[i].x_advance;
+	r->gid = malloc((n ? n : 1) * 4 * sizeof(uint32_t));
+	if (!r->gid) {
+		hb_buffer_destroy(buf);
+		return 0;
+	}
+	r->x_adv = (int32_t *)(r->gid + n);
+	r->x_off = r->x_adv + n;
+	r->y_off = r->x_off + n;
+	r->n = n;
+	r->width = 0;
+	for (i = 0; i < n; i++) {
+		r->gid[i] = info[i].codepoint;
+		r->x_adv[i] = pos[i].x_advance;
+		r->x_off[i] = pos[i].x_offset;
+		r->y_off[i] = pos[i].y_offset;
+		r->width += pos[i].x_advance;
+	}
 	hb_buffer_destroy(buf);
-	return (double)units * size / fc->upem;
+	return 1;
+}
+
+const struct shaped_run *fonts_shape(struct fonts *f, int face, const char *s, size_t len)
+{
+	uint64_t h = memo_hash(face, s, len);
+	unsigned i;
+	struct memo *m;
+
+	if (!f->face[face].hb)
+		return NULL;
+	if (!f->memo && !(f->memo = calloc(MEMO_SLOTS, sizeof(*f->memo))))
+		return NULL;
+	for (i = (unsigned)h & (MEMO_SLOTS - 1); f->memo[i].text; i = (i + 1) & (MEMO_SLOTS - 1)) {
+		m = &f->memo[i];
+		if (m->hash == h && m->face == face && m->len == len && !memcmp(m->text, s, len))
+			return &m->run;
+	}
+	if (f->nmemo >= MEMO_SLOTS / 4 * 3) {
+		memo_clear(f);
+		i = (unsigned)h & (MEMO_SLOTS - 1);
+	}
+	m = &f->memo[i];
+	if (!(m->text = malloc(len ? len : 1)))
+		return NULL;
+	if (!shape(&f->face[face], s, len, &m->run)) {
+		free(m->text);
+		m->text = NULL;
+		return NULL;
+	}
+	memcpy(m->text, s, len);
+	m->hash = h;
+	m->face = face;
+	m->len = len;
+	f->nmemo++;
+	return &m->run;
+}
+
+/* Width of a run shaped with HarfBuzz (conjuncts and reordering change it). */
+static double shaped_width(struct fonts *f, int face, const char *s, size_t len, double size)
+{
+	const struct shaped_run *r = fonts_shape(f, face, s, len);
+
+	return r ? (double)r->width * size / f->face[face].upem : 0;
 }
 
 double fonts_width(struct fonts *f, int face, const char *s, size_t len, double size)
@@ -457,7 +553,7 @@ double fonts_width(struct fonts *f, int face, const char *s, size_t len, double 
 				units += advance(&f->face[fc], cp);
 		}
 		if (f->face[fc].hb)
-			w += shaped_width(&f->face[fc], start, (size_t)(p - start), size);
+			w += shaped_width(f, fc, start, (size_t)(p - start), size);
 		else
 			w += (double)units * size / f->face[fc].upem;
 	}

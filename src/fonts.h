@@ -75,6 +75,20 @@ int fonts_has_script(const struct fonts *f, const char *script);
 /* The face that draws cp for text set in face, under the active script. */
 int fonts_pick(struct fonts *f, int face, uint32_t cp);
 
+/*
+ * A run of a shaped face (fonts_hb not NULL) shaped with HarfBuzz, in font
+ * units: glyph ids, advances and offsets. Runs are kept for the whole run
+ * (the same labels come back in every document), so the result stays valid
+ * until the next call. NULL when out of memory.
+ */
+struct shaped_run {
+	unsigned n;
+	uint32_t *gid;
+	int32_t *x_adv, *x_off, *y_off;
+	long width;           /* the sum of the advances */
+};
+const struct shaped_run *fonts_shape(struct fonts *f, int face, const char *s, size_t len);
+
 /* For drawing shaped scripts: HarfBuzz font (NULL if the face is not shaped), FreeType face, units per em. */
 struct hb_font_t *fonts_hb(const struct fonts *f, int face);
 struct FT_FaceRec_ *fonts_ft(const struct fonts *f, int face);

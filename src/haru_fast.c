@@ -1,5 +1,5 @@
 /*
- * haru_fast.c - faster versions of three of libharu 2.3.0's internal
+ * haru_fast.c - faster versions of some of libharu 2.3.0's internal
  * functions, with identical results.
  *
  * libharu calls these through the shared library's symbol table, so the
@@ -9,6 +9,17 @@
  * linearly for each; a binary search returns the same glyph ids. The byte
  * copy and fill loops become libc's memcpy and memset.
  *
+ * Two more do the same work once per run instead of once per document,
+ * since it gives the same bytes every time:
+ * - HPDF_Type0Font_New (a font object for a document) walks all 65,536
+ *   code points three times to build the same widths array and the same
+ *   128 KB CID-to-glyph map for a given font; the first document's are
+ *   kept and later documents get copies.
+ * - HPDF_Stream_WriteToStreamWithDeflate compresses every stream when a
+ *   document is saved; a stream seen before (the CID-to-glyph maps, the
+ *   ToUnicode CMap, a font program with the same glyphs) gets the bytes
+ *   zlib gave the first time, found by comparing the whole input.
+ *
  * They are used only with the library version they were written against
  * (checked at start-up by haru_fast_init), and NOTICEGEN_PLAIN_LIBHARU=1
  * turns them off so a test can prove the output is byte-identical.
@@ -17,20 +28,41 @@
 
 #include <dlfcn.h>
 #include <hpdf.h>
+#include <hpdf_conf.h>
+#include <hpdf_encoder.h>
+#include <hpdf_font.h>
 #include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
+#include <hpdf_streams.h>
 #include <hpdf_utils.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int fast;
 
+/* Not in libharu's public headers, but called through its symbol table. */
+HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream dst, HPDF_Encrypt e);
+
 typedef HPDF_UINT16 (*glyphid_fn)(HPDF_FontDef, HPDF_UINT16);
 typedef HPDF_BYTE *(*memcpy_fn)(HPDF_BYTE *, const HPDF_BYTE *, HPDF_UINT);
 typedef void *(*memset_fn)(void *, HPDF_BYTE, HPDF_UINT);
+typedef HPDF_Font (*type0_fn)(HPDF_MMgr, HPDF_FontDef, HPDF_Encoder, HPDF_Xref);
+typedef void (*fontdef_free_fn)(HPDF_FontDef);
+typedef void (*encoder_free_fn)(HPDF_Encoder);
+typedef HPDF_STATUS (*deflate_fn)(HPDF_Stream, HPDF_Stream, HPDF_Encrypt);
+typedef HPDF_STATUS (*array_write_fn)(HPDF_Array, HPDF_Stream, HPDF_Encrypt);
+typedef HPDF_STATUS (*save_font_fn)(HPDF_FontDef, HPDF_Stream);
 
 static glyphid_fn plain_glyphid;
 static memcpy_fn plain_memcpy;
 static memset_fn plain_memset;
+static type0_fn plain_type0;
+static fontdef_free_fn plain_fontdef_free;
+static encoder_free_fn plain_encoder_free;
+static deflate_fn plain_deflate;
+static array_write_fn plain_array_write;
+static save_font_fn plain_save_font;
 
 int haru_fast_init(void)
 {
@@ -39,8 +71,16 @@ int haru_fast_init(void)
 	plain_glyphid = (glyphid_fn)dlsym(RTLD_NEXT, "HPDF_TTFontDef_GetGlyphid");
 	plain_memcpy = (memcpy_fn)dlsym(RTLD_NEXT, "HPDF_MemCpy");
 	plain_memset = (memset_fn)dlsym(RTLD_NEXT, "HPDF_MemSet");
+	plain_type0 = (type0_fn)dlsym(RTLD_NEXT, "HPDF_Type0Font_New");
+	plain_fontdef_free = (fontdef_free_fn)dlsym(RTLD_NEXT, "HPDF_FontDef_Free");
+	plain_encoder_free = (encoder_free_fn)dlsym(RTLD_NEXT, "HPDF_Encoder_Free");
+	plain_deflate = (deflate_fn)dlsym(RTLD_NEXT, "HPDF_Stream_WriteToStreamWithDeflate");
+	plain_array_write = (array_write_fn)dlsym(RTLD_NEXT, "HPDF_Array_Write");
+	plain_save_font = (save_font_fn)dlsym(RTLD_NEXT, "HPDF_TTFontDef_SaveFontData");
 	fast = !strcmp(HPDF_GetVersion(), "2.3.0") && !(off && *off == '1') &&
-	       plain_glyphid && plain_memcpy && plain_memset;
+	       plain_glyphid && plain_memcpy && plain_memset && plain_type0 && plain_fontdef_free &&
+	       plain_encoder_free && plain_deflate && plain_array_write &&
+	       plain_save_font;
 	return fast;
 }
 
@@ -98,4 +138,727 @@ void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
 		return plain_memset(s, c, n);
 	memset(s, c, n);
 	return (HPDF_BYTE *)s + n;
+}
+
+/* ---- Memory streams: libharu keeps their bytes in a list of equal-size buffers. ---- */
+
+/* The stream's size if it is a memory stream whose buffers add up to it; else -1. */
+static long mem_size(HPDF_Stream s)
+{
+	HPDF_MemStreamAttr a;
+	unsigned long n;
+
+	if (!s || s->type != HPDF_STREAM_MEMORY || !(a = s->attr) || !a->buf || !a->buf_siz)
+		return -1;
+	n = a->buf->count ? (unsigned long)(a->buf->count - 1) * a->buf_siz + a->w_pos : 0;
+	return n == s->size ? (long)n : -1;
+}
+
+/* Copies len bytes from offset off of memory stream s (checked by mem_size) to out. */
+static void mem_copy(HPDF_Stream s, unsigned long off, unsigned long len, unsigned char *out)
+{
+	HPDF_MemStreamAttr a = s->attr;
+
+	while (len > 0) {
+		unsigned long i = off / a->buf_siz, at = off % a->buf_siz, n = a->buf_siz - at;
+
+		n = n < len ? n : len;
+		memcpy(out, (const unsigned char *)a->buf->obj[i] + at, n);
+		out += n;
+		off += n;
+		len -= n;
+	}
+}
+
+/* 1 if memory stream s (checked by mem_size) holds exactly the len bytes at p. */
+static int mem_equal(HPDF_Stream s, const unsigned char *p, unsigned long len)
+{
+	HPDF_MemStreamAttr a = s->attr;
+	unsigned long off = 0;
+
+	if (s->size != len)
+		return 0;
+	for (HPDF_UINT i = 0; off < len; i++) {
+		unsigned long n = len - off < a->buf_siz ? len - off : a->buf_siz;
+
+		if (memcmp(a->buf->obj[i], p + off, n))
+			return 0;
+		off += n;
+	}
+	return 1;
+}
+
+/* The len bytes of memory stream s (checked by mem_size) in a new buffer, or NULL. */
+static unsigned char *mem_dup(HPDF_Stream s, unsigned long len)
+{
+	unsigned char *p = malloc(len ? len : 1);
+
+	if (p)
+		mem_copy(s, 0, len, p);
+	return p;
+}
+
+/* ---- Compressed streams, kept by their exact input. ---- */
+
+#define ZSLOTS 4096                          /* kept inputs (a power of two, at most 3/4 used) */
+#define ZSEEN 8192                           /* fingerprints of inputs compressed once (a power of two) */
+#define ZMAX_BYTES (32UL << 20)              /* inputs plus outputs kept */
+
+struct zentry {
+	uint64_t fp;                             /* 0: empty */
+	unsigned char *in, *out;
+	unsigned long nin, nout;
+};
+
+static struct zentry *zcache;
+static unsigned long zcount, zbytes;
+static uint64_t *zseen;
+
+/*
+ * A cheap fingerprint of a stream's input (its size and a few bytes from
+ * the start, the middle and the end) to find it again, and to notice the
+ * same input a second time. Only then is it kept: a page's content is new
+ * in every document and would only fill the table. Equality is always
+ * decided by comparing every byte, never by the fingerprint.
+ */
+static uint64_t fingerprint(HPDF_Stream s, unsigned long len)
+{
+	unsigned char b[48] = { 0 };
+	uint64_t h = 1469598103934665603ULL ^ len;
+	unsigned long k = len < 16 ? len : 16;
+
+	mem_copy(s, 0, k, b);
+	mem_copy(s, len / 2 - k / 2, k, b + 16);
+	mem_copy(s, len - k, k, b + 32);
+	for (unsigned i = 0; i < sizeof(b); i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h | 1;
+}
+
+static struct zentry *zfind(HPDF_Stream src, unsigned long len, uint64_t fp)
+{
+	for (unsigned long i = fp & (ZSLOTS - 1); zcache[i].fp; i = (i + 1) & (ZSLOTS - 1))
+		if (zcache[i].fp == fp && zcache[i].nin == len && mem_equal(src, zcache[i].in, len))
+			return &zcache[i];
+	return NULL;
+}
+
+/* 1 the second time an input with this fingerprint is compressed (a hint only: slots are shared). */
+static int seen_before(uint64_t fp)
+{
+	uint64_t *slot = &zseen[fp & (ZSEEN - 1)];
+
+	if (*slot == fp)
+		return 1;
+	*slot = fp;
+	return 0;
+}
+
+/* Forgets every kept stream: simpler than choosing, and rare (the table holds a night's fonts). */
+static void zclear(void)
+{
+	for (unsigned long i = 0; i < ZSLOTS; i++) {
+		free(zcache[i].in);
+		free(zcache[i].out);
+	}
+	memset(zcache, 0, ZSLOTS * sizeof(*zcache));
+	zcount = zbytes = 0;
+}
+
+/* Keeps in -> out (taking both buffers). */
+static void zkeep(uint64_t fp, unsigned char *in, unsigned long nin, unsigned char *out, unsigned long nout)
+{
+	unsigned long i;
+
+	if (nin + nout > ZMAX_BYTES / 8) {
+		free(in);
+		free(out);
+		return;
+	}
+	if (zcount + 1 > ZSLOTS / 4 * 3 || zbytes + nin + nout > ZMAX_BYTES)
+		zclear();
+	for (i = fp & (ZSLOTS - 1); zcache[i].fp; i = (i + 1) & (ZSLOTS - 1))
+		;
+	zcache[i].fp = fp;
+	zcache[i].in = in;
+	zcache[i].nin = nin;
+	zcache[i].out = out;
+	zcache[i].nout = nout;
+	zcount++;
+	zbytes += nin + nout;
+}
+
+HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream dst, HPDF_Encrypt e)
+{
+	long len = fast && !e ? mem_size(src) : -1;
+	long before = len > 0 ? mem_size(dst) : -1;
+	struct zentry *hit;
+	unsigned char *in, *out;
+	unsigned long nout;
+	uint64_t fp;
+	HPDF_STATUS ret;
+
+	if (len <= 0 || before < 0 || (!zcache && !(zcache = calloc(ZSLOTS, sizeof(*zcache)))) ||
+	    (!zseen && !(zseen = calloc(ZSEEN, sizeof(*zseen)))))
+		return plain_deflate(src, dst, e);
+	fp = fingerprint(src, (unsigned long)len);
+	hit = zfind(src, (unsigned long)len, fp);
+	if (hit)
+		return HPDF_Stream_Write(dst, hit->out, (HPDF_UINT)hit->nout);
+	ret = plain_deflate(src, dst, e);
+	if (ret != HPDF_OK || mem_size(dst) < before || !seen_before(fp))
+		return ret;
+	/* The second time: keep the input and what zlib made of it (the end of dst). */
+	nout = (unsigned long)(mem_size(dst) - before);
+	in = mem_dup(src, (unsigned long)len);
+	out = malloc(nout ? nout : 1);
+	if (!in || !out) {
+		free(in);
+		free(out);
+		return ret;
+	}
+	mem_copy(dst, (unsigned long)before, nout, out);
+	zkeep(fp, in, (unsigned long)len, out, nout);
+	return ret;
+}
+
+/* ---- Type0 fonts: what a font definition always gives, built once per run. ---- */
+
+/*
+ * What HPDF_Type0Font_New builds for one font definition and encoder that
+ * depends on nothing else: the widths array, the CID-to-glyph map and the
+ * ToUnicode CMap, taken from the first font object libharu built itself.
+ *
+ * The widths array (a thousand numbers for a Latin font) is the costliest
+ * to build, write and free again in every document. A copy holds one
+ * number instead, W_MARK + the template's id, and HPDF_Array_Write below
+ * writes the text libharu wrote for the original in its place.
+ */
+struct type0_tmpl {
+	HPDF_FontDef def;
+	HPDF_Encoder enc;
+	HPDF_INT32 id;
+	unsigned char *w, *map, *tounicode;  /* the W array as written; the two streams' bytes */
+	unsigned long nw, nmap, ntounicode;
+	struct type0_tmpl *next;
+};
+
+#define W_MARK INT32_MIN                 /* no width array holds such numbers */
+#define W_IDS 0x100000
+
+static struct type0_tmpl *tmpls;
+
+/* libharu's own (static) functions, taken from the first font it built. */
+static struct {
+	HPDF_Dict_FreeFunc free_fn;
+	HPDF_Dict_BeforeWriteFunc before_write_fn;
+	HPDF_Font_TextWidths_Func text_width_fn;
+	HPDF_Font_MeasureText_Func measure_text_fn;
+} type0_fns;
+
+static void tmpl_free(struct type0_tmpl *t)
+{
+	if (!t)
+		return;
+	free(t->w);
+	free(t->map);
+	free(t->tounicode);
+	free(t);
+}
+
+/* Drops the templates of a font definition or an encoder libharu is freeing. */
+static void tmpl_forget(const void *def, const void *enc)
+{
+	struct type0_tmpl **p = &tmpls;
+
+	while (*p) {
+		struct type0_tmpl *t = *p;
+
+		if ((def && t->def == def) || (enc && t->enc == enc)) {
+			*p = t->next;
+			tmpl_free(t);
+		} else {
+			p = &t->next;
+		}
+	}
+}
+
+static void prog_forget(const void *def);
+
+void HPDF_FontDef_Free(HPDF_FontDef fontdef)
+{
+	tmpl_forget(fontdef, NULL);
+	prog_forget(fontdef);
+	plain_fontdef_free(fontdef);
+}
+
+void HPDF_Encoder_Free(HPDF_Encoder encoder)
+{
+	tmpl_forget(NULL, encoder);
+	plain_encoder_free(encoder);
+}
+
+/* The font definitions and encoders built here: a TrueType font, embedded, Identity-H (UTF-8). */
+static int eligible(HPDF_FontDef def, HPDF_Encoder enc)
+{
+	HPDF_CMapEncoderAttr ea;
+
+	if (!def || !enc || def->type != HPDF_FONTDEF_TYPE_TRUETYPE ||
+	    enc->type != HPDF_ENCODER_TYPE_DOUBLE_BYTE || !def->attr || !(ea = enc->attr))
+		return 0;
+	return ((HPDF_TTFontDefAttr)def->attr)->embedding && !strcmp(ea->ordering, "Identity-H");
+}
+
+/* The W array of a font libharu built, as libharu writes it; 0 on failure. */
+static int take_widths(HPDF_Dict cid_font, struct type0_tmpl *t)
+{
+	HPDF_Array w = HPDF_Dict_GetItem(cid_font, "W", HPDF_OCLASS_ARRAY);
+	HPDF_Stream tmp;
+	long n;
+
+	if (!w || !(tmp = HPDF_MemStream_New(cid_font->mmgr, HPDF_STREAM_BUF_SIZ)))
+		return 0;
+	if (plain_array_write(w, tmp, NULL) == HPDF_OK && (n = mem_size(tmp)) >= 0 &&
+	    (t->w = mem_dup(tmp, (unsigned long)n)))
+		t->nw = (unsigned long)n;
+	HPDF_Stream_Free(tmp);
+	return t->w != NULL;
+}
+
+static const struct type0_tmpl *tmpl_by_id(HPDF_INT32 id)
+{
+	for (const struct type0_tmpl *t = tmpls; t; t = t->next)
+		if (t->id == id)
+			return t;
+	return NULL;
+}
+
+HPDF_STATUS HPDF_Array_Write(HPDF_Array array, HPDF_Stream stream, HPDF_Encrypt e)
+{
+	const HPDF_Obj_Header *h;
+	const struct type0_tmpl *t;
+	HPDF_INT32 v;
+
+	if (!fast || !array->list || array->list->count != 1 || !(h = array->list->obj[0]) ||
+	    (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_NUMBER)
+		return plain_array_write(array, stream, e);
+	v = ((const HPDF_Number_Rec *)(const void *)h)->value;
+	if (v <= W_MARK || v > W_MARK + W_IDS)
+		return plain_array_write(array, stream, e);
+	t = tmpl_by_id(v - W_MARK);
+	/* The font definition is freed only with the document: never, but never write a wrong width either. */
+	if (!t)
+		return HPDF_SetError(array->error, HPDF_INVALID_OBJECT, 0);
+	return HPDF_Stream_Write(stream, t->w, (HPDF_UINT)t->nw);
+}
+
+/* Remembers what libharu built for def and enc (font is its result); silently skips on failure. */
+static void tmpl_take(HPDF_Font font, HPDF_FontDef def, HPDF_Encoder enc)
+{
+	HPDF_FontAttr fa = font->attr;
+	static HPDF_INT32 next_id;
+	struct type0_tmpl *t = calloc(1, sizeof(*t));
+	long nmap, ntu;
+
+	if (!t || next_id == W_IDS) {
+		free(t);
+		return;
+	}
+	t->def = def;
+	t->enc = enc;
+	t->id = ++next_id;
+	if (!fa || !fa->descendant_font || !fa->map_stream || !fa->cmap_stream ||
+	    (nmap = mem_size(fa->map_stream->stream)) < 0 ||
+	    (ntu = mem_size(fa->cmap_stream->stream)) < 0 || !take_widths(fa->descendant_font, t) ||
+	    !(t->map = mem_dup(fa->map_stream->stream, (unsigned long)nmap)) ||
+	    !(t->tounicode = mem_dup(fa->cmap_stream->stream, (unsigned long)ntu))) {
+		tmpl_free(t);
+		return;
+	}
+	t->nmap = (unsigned long)nmap;
+	t->ntounicode = (unsigned long)ntu;
+	type0_fns.free_fn = font->free_fn;
+	type0_fns.before_write_fn = font->before_write_fn;
+	type0_fns.text_width_fn = fa->text_width_fn;
+	type0_fns.measure_text_fn = fa->measure_text_fn;
+	t->next = tmpls;
+	tmpls = t;
+}
+
+/* The ToUnicode CMap stream, as libharu's CreateCMap makes it. */
+static HPDF_Dict make_tounicode(const struct type0_tmpl *t, HPDF_Encoder enc, HPDF_Xref xref)
+{
+	HPDF_CMapEncoderAttr ea = enc->attr;
+	HPDF_Dict cmap = HPDF_DictStream_New(enc->mmgr, xref), info;
+	HPDF_STATUS ret = 0;
+
+	if (!cmap)
+		return NULL;
+	ret += HPDF_Dict_AddName(cmap, "Type", "CMap");
+	ret += HPDF_Dict_AddName(cmap, "CMapName", enc->name);
+	info = HPDF_Dict_New(enc->mmgr);
+	if (!info || HPDF_Dict_Add(cmap, "CIDSystemInfo", info) != HPDF_OK)
+		return NULL;
+	ret += HPDF_Dict_Add(info, "Registry", HPDF_String_New(enc->mmgr, ea->registry, NULL));
+	ret += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(enc->mmgr, ea->ordering, NULL));
+	ret += HPDF_Dict_AddNumber(info, "Supplement", ea->suppliment);
+	ret += HPDF_Dict_AddNumber(cmap, "WMode", (HPDF_UINT32)ea->writing_mode);
+	ret += HPDF_Stream_Write(cmap->stream, t->tounicode, (HPDF_UINT)t->ntounicode);
+	return ret == HPDF_OK ? cmap : NULL;
+}
+
+/* The descendant CIDFontType2 dictionary, as libharu's CIDFontType2_New makes it. */
+static HPDF_Dict make_cid_font(const struct type0_tmpl *t, HPDF_Font parent, HPDF_Xref xref)
+{
+	HPDF_FontAttr fa = parent->attr;
+	HPDF_FontDef def = fa->fontdef;
+	HPDF_CMapEncoderAttr ea = fa->encoder->attr;
+	HPDF_Dict font = HPDF_Dict_New(parent->mmgr), info;
+	HPDF_Array array;
+	HPDF_STATUS ret = 0;
+
+	if (!font || HPDF_Xref_Add(xref, font) != HPDF_OK)
+		return NULL;
+	parent->before_write_fn = type0_fns.before_write_fn;
+	ret += HPDF_Dict_AddName(font, "Type", "Font");
+	ret += HPDF_Dict_AddName(font, "Subtype", "CIDFontType2");
+	ret += HPDF_Dict_AddNumber(font, "DW", def->missing_width);
+	if (ret != HPDF_OK || !(array = HPDF_Array_New(font->mmgr)) ||
+	    HPDF_Dict_Add(font, "DW2", array) != HPDF_OK)
+		return NULL;
+	ret += HPDF_Array_AddNumber(array, (HPDF_INT32)(def->font_bbox.bottom));
+	ret += HPDF_Array_AddNumber(array, (HPDF_INT32)(def->font_bbox.bottom - def->font_bbox.top));
+	if (ret != HPDF_OK || !(array = HPDF_Array_New(font->mmgr)) ||
+	    HPDF_Dict_Add(font, "W", array) != HPDF_OK || HPDF_Array_AddNumber(array, W_MARK + t->id) != HPDF_OK)
+		return NULL;
+	fa->map_stream = HPDF_DictStream_New(font->mmgr, xref);
+	if (!fa->map_stream || HPDF_Dict_Add(font, "CIDToGIDMap", fa->map_stream) != HPDF_OK ||
+	    HPDF_Stream_Write(fa->map_stream->stream, t->map, (HPDF_UINT)t->nmap) != HPDF_OK)
+		return NULL;
+	info = HPDF_Dict_New(parent->mmgr);
+	if (!info || HPDF_Dict_Add(font, "CIDSystemInfo", info) != HPDF_OK)
+		return NULL;
+	ret += HPDF_Dict_Add(info, "Registry", HPDF_String_New(parent->mmgr, ea->registry, NULL));
+	ret += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(parent->mmgr, ea->ordering, NULL));
+	ret += HPDF_Dict_AddNumber(info, "Supplement", ea->suppliment);
+	return ret == HPDF_OK ? font : NULL;
+}
+
+/* HPDF_Type0Font_New's Identity-H TrueType path, from a template: the same calls in the same order. */
+static HPDF_Font make_type0(const struct type0_tmpl *t, HPDF_MMgr mmgr, HPDF_FontDef def,
+			    HPDF_Encoder enc, HPDF_Xref xref)
+{
+	HPDF_Dict font = HPDF_Dict_New(mmgr);
+	HPDF_FontAttr attr;
+	HPDF_Array descendants;
+	HPDF_STATUS ret = 0;
+
+	if (!font)
+		return NULL;
+	font->header.obj_class |= HPDF_OSUBCLASS_FONT;
+	attr = HPDF_GetMem(mmgr, sizeof(HPDF_FontAttr_Rec));
+	if (!attr) {
+		HPDF_Dict_Free(font);
+		return NULL;
+	}
+	font->write_fn = NULL;
+	font->free_fn = type0_fns.free_fn;
+	font->attr = attr;
+	memset(attr, 0, sizeof(*attr));
+	attr->writing_mode = ((HPDF_CMapEncoderAttr)enc->attr)->writing_mode;
+	attr->text_width_fn = type0_fns.text_width_fn;
+	attr->measure_text_fn = type0_fns.measure_text_fn;
+	attr->fontdef = def;
+	attr->encoder = enc;
+	attr->xref = xref;
+	if (HPDF_Xref_Add(xref, font) != HPDF_OK)
+		return NULL;
+	ret += HPDF_Dict_AddName(font, "Type", "Font");
+	ret += HPDF_Dict_AddName(font, "BaseFont", def->base_font);
+	ret += HPDF_Dict_AddName(font, "Subtype", "Type0");
+	ret += HPDF_Dict_AddName(font, "Encoding", "Identity-H");
+	attr->cmap_stream = make_tounicode(t, enc, xref);
+	if (!attr->cmap_stream)
+		return NULL;
+	ret += HPDF_Dict_Add(font, "ToUnicode", attr->cmap_stream);
+	if (ret != HPDF_OK || !(descendants = HPDF_Array_New(mmgr)) ||
+	    HPDF_Dict_Add(font, "DescendantFonts", descendants) != HPDF_OK)
+		return NULL;
+	attr->descendant_font = make_cid_font(t, font, xref);
+	attr->type = HPDF_FONT_TYPE0_TT;
+	if (!attr->descendant_font || HPDF_Array_Add(descendants, attr->descendant_font) != HPDF_OK)
+		return NULL;
+	return font;
+}
+
+HPDF_Font HPDF_Type0Font_New(HPDF_MMgr mmgr, HPDF_FontDef fontdef, HPDF_Encoder encoder, HPDF_Xref xref)
+{
+	struct type0_tmpl *t;
+	HPDF_Font font;
+
+	if (!fast || !eligible(fontdef, encoder))
+		return plain_type0(mmgr, fontdef, encoder, xref);
+	for (t = tmpls; t; t = t->next)
+		if (t->def == fontdef && t->enc == encoder)
+			return make_type0(t, mmgr, fontdef, encoder, xref);
+	font = plain_type0(mmgr, fontdef, encoder, xref);
+	if (font)
+		tmpl_take(font, fontdef, encoder);
+	return font;
+}
+
+/* ---- Font programs: the cut font's tables kept in memory, the glyphs picked per document. ---- */
+
+/*
+ * HPDF_TTFontDef_SaveFontData writes the embedded font program: thirteen
+ * tables, of which only glyf and loca depend on the glyphs a document
+ * uses. libharu copies the others from the font file four bytes at a time,
+ * every document. Here they come from one run of libharu's own function
+ * with every glyph flagged, and each document's glyf and loca are built
+ * from that run's glyphs the way libharu's RecreateGLYF builds them.
+ */
+#define NTAGS 13
+#define DIR_BYTES (12 + 16 * NTAGS)
+static const char tags[NTAGS][5] = { "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea",
+				     "hmtx", "loca", "maxp", "name", "post", "prep" };
+enum { T_GLYF = 4, T_HEAD = 5, T_LOCA = 8 };
+
+struct prog_tmpl {
+	HPDF_FontDef def;
+	char tag_name[HPDF_TTF_FONT_TAG_LEN + 1];   /* the name table holds it */
+	int failed;                                 /* not this font: always libharu's own way */
+	unsigned char head[12];                     /* version, table count, search fields */
+	unsigned char *tbl[NTAGS];
+	unsigned long len[NTAGS];
+	unsigned long *glyph;                       /* glyph g is glyf bytes glyph[g] .. glyph[g + 1] */
+	struct prog_tmpl *next;
+};
+
+static struct prog_tmpl *progs;
+static unsigned char *prog_buf;                     /* one document's font program, reused */
+static unsigned long prog_cap;
+static HPDF_UINT32 *prog_loca;
+
+static void prog_free(struct prog_tmpl *t)
+{
+	for (int i = 0; t && i < NTAGS; i++)
+		free(t->tbl[i]);
+	if (t)
+		free(t->glyph);
+	free(t);
+}
+
+static void prog_forget(const void *def)
+{
+	struct prog_tmpl **p = &progs;
+
+	while (*p) {
+		struct prog_tmpl *t = *p;
+
+		if (t->def == def) {
+			*p = t->next;
+			prog_free(t);
+		} else {
+			p = &t->next;
+		}
+	}
+}
+
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+static void put32(unsigned char *p, unsigned long v)
+{
+	p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+}
+
+/* Splits a font program libharu wrote with every glyph flagged into the template; 0 if unexpected. */
+static int prog_parse(struct prog_tmpl *t, const unsigned char *b, unsigned long n)
+{
+	HPDF_TTFontDefAttr a = t->def->attr;
+	int shortfmt = a->header.index_to_loc_format == 0;
+	const unsigned char *loca;
+
+	if (n < DIR_BYTES || b[4] != 0 || b[5] != NTAGS)
+		return 0;
+	memcpy(t->head, b, 12);
+	for (int i = 0; i < NTAGS; i++) {
+		const unsigned char *d = b + 12 + 16 * i;
+		unsigned long off = be32(d + 8), len = be32(d + 12);
+
+		if (memcmp(d, tags[i], 4) || off < DIR_BYTES || off > n || len > n - off ||
+		    !(t->tbl[i] = malloc(len ? len : 1)))
+			return 0;
+		memcpy(t->tbl[i], b + off, len);
+		t->len[i] = len;
+	}
+	if (t->len[T_HEAD] < 12 || t->len[T_LOCA] != (a->num_glyphs + 1UL) * (shortfmt ? 2 : 4) ||
+	    !(t->glyph = malloc((a->num_glyphs + 1UL) * sizeof(*t->glyph))))
+		return 0;
+	memset(t->tbl[T_HEAD] + 8, 0, 4);   /* checkSumAdjustment: computed per document */
+	loca = t->tbl[T_LOCA];
+	for (unsigned g = 0; g <= a->num_glyphs; g++) {
+		t->glyph[g] = shortfmt ? (loca[2 * g] << 8 | loca[2 * g + 1]) * 2UL : be32(loca + 4 * g);
+		if (t->glyph[g] > t->len[T_GLYF] || (g > 0 && t->glyph[g] < t->glyph[g - 1]))
+			return 0;
+		/* Each glyph as long as the font's own offsets say: what RecreateGLYF copies. */
+		if (g > 0 && t->glyph[g] - t->glyph[g - 1] !=
+		    (a->glyph_tbl.offsets[g] - a->glyph_tbl.offsets[g - 1]) * (shortfmt ? 2UL : 1UL))
+			return 0;
+	}
+	return 1;
+}
+
+/* A template for def, made now if need be (by libharu, into a scratch stream); NULL if none. */
+static struct prog_tmpl *prog_for(HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr a = def->attr;
+	struct prog_tmpl *t;
+	HPDF_Stream tmp;
+	unsigned char *flags, *bytes = NULL;
+	long n;
+
+	for (t = progs; t; t = t->next)
+		if (t->def == def && !memcmp(t->tag_name, a->tag_name, sizeof(t->tag_name)))
+			return t->failed ? NULL : t;
+	prog_forget(def);
+	if (!(t = calloc(1, sizeof(*t))))
+		return NULL;
+	t->def = def;
+	memcpy(t->tag_name, a->tag_name, sizeof(t->tag_name));
+	t->next = progs;
+	progs = t;
+	flags = malloc(a->num_glyphs ? a->num_glyphs : 1);
+	tmp = HPDF_MemStream_New(def->mmgr, HPDF_STREAM_BUF_SIZ);
+	if (flags && tmp) {
+		memcpy(flags, a->glyph_tbl.flgs, a->num_glyphs);
+		memset(a->glyph_tbl.flgs, 1, a->num_glyphs);
+		if (plain_save_font(def, tmp) == HPDF_OK && (n = mem_size(tmp)) >= 0)
+			bytes = mem_dup(tmp, (unsigned long)n);
+		else
+			HPDF_Error_Reset(def->error);   /* a scratch run: not the document's error */
+		memcpy(a->glyph_tbl.flgs, flags, a->num_glyphs);
+		t->failed = !bytes || !prog_parse(t, bytes, (unsigned long)n);
+	} else {
+		t->failed = 1;
+	}
+	free(bytes);
+	free(flags);
+	if (tmp)
+		HPDF_Stream_Free(tmp);
+	if (t->failed)
+		for (int i = 0; i < NTAGS; i++)
+			free(t->tbl[i]), t->tbl[i] = NULL;
+	return t->failed ? NULL : t;
+}
+
+/* A table's checksum: its big-endian words, the last one padded with zeros. */
+static unsigned long checksum(const unsigned char *p, unsigned long len)
+{
+	unsigned long sum = 0, i;
+
+	for (i = 0; i + 4 <= len; i += 4)
+		sum += be32(p + i);
+	if (i < len) {
+		unsigned char w[4] = { 0 };
+
+		memcpy(w, p + i, len - i);
+		sum += be32(w);
+	}
+	return sum & 0xFFFFFFFFUL;
+}
+
+/* glyf and loca for the glyphs flagged now, at out (room checked); returns glyf's length. */
+static unsigned long build_glyf(const struct prog_tmpl *t, unsigned char *out)
+{
+	HPDF_TTFontDefAttr a = t->def->attr;
+	int shortfmt = a->header.index_to_loc_format == 0;
+	unsigned long size = 0, save = 0;
+
+	for (unsigned g = 0; g < a->num_glyphs; g++) {
+		if (a->glyph_tbl.flgs[g] == 1) {
+			unsigned long len = t->glyph[g + 1] - t->glyph[g];
+
+			prog_loca[g] = (HPDF_UINT32)(shortfmt ? size / 2 : size);
+			memcpy(out + size, t->tbl[T_GLYF] + t->glyph[g], len);
+			size += len;
+			save = shortfmt ? size / 2 : size;
+		} else {
+			prog_loca[g] = (HPDF_UINT32)save;
+		}
+	}
+	prog_loca[a->num_glyphs] = (HPDF_UINT32)save;
+	return size;
+}
+
+HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream)
+{
+	HPDF_TTFontDefAttr a = fontdef->attr;
+	const struct prog_tmpl *t;
+	unsigned long size = 0, glyf = 0, off[NTAGS], len[NTAGS], sum = 0, need, i;
+	unsigned char *tables;
+	int shortfmt;
+
+	if (!fast || !a || HPDF_Error_GetCode(fontdef->error) != HPDF_OK || mem_size(stream) < 0 ||
+	    !(t = prog_for(fontdef)))
+		return plain_save_font(fontdef, stream);
+	shortfmt = a->header.index_to_loc_format == 0;
+	need = DIR_BYTES;
+	for (int k = 0; k < NTAGS; k++)
+		need += t->len[k];   /* glyf holds every glyph here: room for any document's */
+	if (need > prog_cap) {
+		unsigned char *p = realloc(prog_buf, need);
+
+		if (!p)
+			return plain_save_font(fontdef, stream);
+		prog_buf = p;
+		prog_cap = need;
+	}
+	if (!prog_loca && !(prog_loca = malloc(0x10001 * sizeof(*prog_loca))))
+		return plain_save_font(fontdef, stream);
+	tables = prog_buf + DIR_BYTES;
+	for (int k = 0; k < NTAGS; k++) {
+		off[k] = size;
+		if (k == T_GLYF) {
+			glyf = build_glyf(t, tables + size);
+			len[k] = glyf;
+		} else if (k == T_LOCA) {
+			len[k] = t->len[k];
+			for (unsigned g = 0; g <= a->num_glyphs; g++)
+				if (shortfmt)
+					tables[size + 2 * g] = (unsigned char)(prog_loca[g] >> 8),
+					tables[size + 2 * g + 1] = (unsigned char)prog_loca[g];
+				else
+					put32(tables + size + 4 * g, prog_loca[g]);
+		} else {
+			len[k] = t->len[k];
+			memcpy(tables + size, t->tbl[k], len[k]);
+		}
+		size += len[k];
+	}
+	/*
+	 * libharu seeks to each table to sum it; a seek to the very end of a
+	 * stream whose size is a whole number of its 4 KB buffers fails
+	 * (HPDF_INVALID_OBJECT). Let it fail the same way there.
+	 */
+	if (size % HPDF_STREAM_BUF_SIZ == 0)
+		return plain_save_font(fontdef, stream);
+	memcpy(prog_buf, t->head, 12);
+	for (int k = 0; k < NTAGS; k++) {
+		unsigned char *d = prog_buf + 12 + 16 * k;
+
+		memcpy(d, tags[k], 4);
+		put32(d + 4, checksum(tables + off[k], len[k]));
+		put32(d + 8, off[k] + DIR_BYTES);
+		put32(d + 12, len[k]);
+	}
+	/* checkSumAdjustment, as libharu sums it: the tables only, whole words only. */
+	for (i = 0; i + 4 <= size; i += 4)
+		sum += be32(tables + i);
+	put32(tables + off[T_HEAD] + 8, (0xB1B0AFBAUL - sum) & 0xFFFFFFFFUL);
+	a->length1 = (HPDF_UINT)(size + DIR_BYTES);
+	return HPDF_Stream_Write(stream, prog_buf, (HPDF_UINT)(size + DIR_BYTES));
 }

@@ -5,7 +5,6 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_OUTLINE_H
-#include <harfbuzz/hb.h>
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_pages.h>
@@ -30,6 +29,17 @@ struct pdf_writer {
 	HPDF_Page *pages;
 	int npages_cap;
 	char **paths[MAX_FACES];            /* shaped scripts: each glyph's outline, by glyph id */
+	struct glyph_form *forms[MAX_FACES]; /* shaped scripts: each glyph's Form XObject, by glyph id */
+	uint16_t **comps[MAX_FACES];        /* each glyph's components, all levels: count, then ids */
+	unsigned doc;                       /* documents begun: which forms belong to this one */
+};
+
+static const uint16_t no_comps[1] = { 0 };   /* a glyph with no components */
+
+/* A glyph's Form XObject in the document being rendered (doc == the writer's). */
+struct glyph_form {
+	HPDF_Dict obj;
+	unsigned doc;
 };
 
 /* libharu calls this on every error; remember it and let the caller check. Never longjmp. */
@@ -106,6 +116,11 @@ void pdf_free(struct pdf_writer *w)
 	if (w->pdf)
 		HPDF_Free(w->pdf);
 	for (int f = 0; f < MAX_FACES; f++) {
+		for (int g = 0; w->comps[f] && g < 0x10000; g++)
+			if (w->comps[f][g] != no_comps)
+				free(w->comps[f][g]);
+		free(w->comps[f]);
+		free(w->forms[f]);
 		if (!w->paths[f])
 			continue;
 		for (int g = 0; g < 0x10000; g++)
@@ -131,23 +146,50 @@ static HPDF_Font font_for(struct pdf_writer *w, int face)
 	return w->font[face];
 }
 
+/* "a b c" and then tail, for three numbers from 0 to 999 (QR modules): printf is a third of the QR's cost. */
+static const char *small_ints(char *buf, int a, int b, int c, const char *tail)
+{
+	const int v[3] = { a, b, c };
+	char *p = buf;
+
+	for (int i = 0; i < 3; i++) {
+		int n = v[i] < 0 ? 0 : v[i] > 999 ? 999 : v[i];
+
+		if (i)
+			*p++ = ' ';
+		if (n >= 100)
+			*p++ = (char)('0' + n / 100);
+		if (n >= 10)
+			*p++ = (char)('0' + n / 10 % 10);
+		*p++ = (char)('0' + n % 10);
+	}
+	strcpy(p, tail);
+	return buf;
+}
+
 /*
  * A QR code as filled rectangles, one per horizontal run of dark modules:
  * crisp at any resolution, and a tenth of the rectangles of one per module.
- * The box includes the four-module quiet zone scanners need.
+ * The box includes the four-module quiet zone scanners need. The runs are
+ * written in module units under one cm, as small integers: a third of the
+ * bytes of page coordinates, and less to compress in every document.
  */
 static void draw_qr(HPDF_Page page, const struct dl_item *it, const char *payload)
 {
 	QRcode *qr = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	float m, x0, y0;
+	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+	char op[96];
+	float m;
 	int r, c;
 
 	if (!qr)
 		return;
 	m = it->w / (float)(qr->width + 8);
-	x0 = it->x + 4 * m;
-	y0 = it->y + it->h - 4 * m;
 	HPDF_Page_SetGrayFill(page, 0);
+	/* A self-contained q ... Q block: libharu's own state is untouched. Row r is y = width - 1 - r. */
+	snprintf(op, sizeof(op), "q %.5f 0 0 %.5f %.5f %.5f cm\n", m, m, it->x + 4 * m,
+		 it->y + it->h - 4 * m - qr->width * m);
+	HPDF_Stream_WriteStr(out, op);
 	for (r = 0; r < qr->width; r++) {
 		const unsigned char *row = qr->data + r * qr->width;
 
@@ -161,10 +203,10 @@ static void draw_qr(HPDF_Page page, const struct dl_item *it, const char *payloa
 			start = c;
 			while (c < qr->width && (row[c] & 1))
 				c++;
-			HPDF_Page_Rectangle(page, x0 + start * m, y0 - (r + 1) * m, (c - start) * m, m);
+			HPDF_Stream_WriteStr(out, small_ints(op, start, qr->width - 1 - r, c - start, " 1 re\n"));
 		}
 	}
-	HPDF_Page_Fill(page);
+	HPDF_Stream_WriteStr(out, "f\nQ\n");
 	QRcode_free(qr);
 }
 
@@ -227,7 +269,8 @@ static int conic_to(const FT_Vector *c, const FT_Vector *to, void *u)
 	c1.y = p->ly + 2.0 / 3 * (c->y - p->ly);
 	c2.x = to->x + 2.0 / 3 * (c->x - to->x);
 	c2.y = to->y + 2.0 / 3 * (c->y - to->y);
-	put(p, "%.1f %.1f %.1f %.1f %ld %ld c\n", c1.x, c1.y, c2.x, c2.y, (long)to->x, (long)to->y);
+	/* Whole font units: half a unit off is a thousandth of a point at 10 points, and the bytes are fewer. */
+	put(p, "%.0f %.0f %.0f %.0f %ld %ld c\n", c1.x, c1.y, c2.x, c2.y, (long)to->x, (long)to->y);
 	p->lx = to->x;
 	p->ly = to->y;
 	return 0;
@@ -265,43 +308,83 @@ static const char *glyph_path(struct pdf_writer *w, int face, unsigned gid)
 }
 
 /*
+ * Glyph gid of face as a Form XObject of this document: its outline filled,
+ * in font units. Each glyph's outline is then written once per document
+ * however often it is drawn, and its compressed stream is the same in
+ * every document (haru_fast.c compresses it once per run). NULL if the
+ * glyph draws nothing or on failure.
+ */
+static HPDF_Dict glyph_form(struct pdf_writer *w, int face, unsigned gid)
+{
+	FT_Face ft = fonts_ft(w->fonts, face);
+	const char *path = glyph_path(w, face, gid);
+	struct glyph_form *gf;
+	HPDF_Box box;
+	HPDF_Dict obj;
+
+	if (!*path || gid >= 0x10000)
+		return NULL;
+	if (!w->forms[face] && !(w->forms[face] = calloc(0x10000, sizeof(*w->forms[face]))))
+		return NULL;
+	gf = &w->forms[face][gid];
+	if (gf->doc == w->doc)
+		return gf->obj;
+	obj = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
+	if (!obj)
+		return NULL;
+	obj->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+	obj->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	box.left = (HPDF_REAL)ft->bbox.xMin;
+	box.bottom = (HPDF_REAL)ft->bbox.yMin;
+	box.right = (HPDF_REAL)ft->bbox.xMax;
+	box.top = (HPDF_REAL)ft->bbox.yMax;
+	if (HPDF_Dict_AddName(obj, "Type", "XObject") != HPDF_OK ||
+	    HPDF_Dict_AddName(obj, "Subtype", "Form") != HPDF_OK ||
+	    HPDF_Dict_Add(obj, "BBox", HPDF_Box_Array_New(w->pdf->mmgr, box)) != HPDF_OK ||
+	    HPDF_Stream_WriteStr(obj->stream, path) != HPDF_OK || HPDF_Stream_WriteStr(obj->stream, "f\n") != HPDF_OK)
+		return NULL;
+	gf->obj = obj;
+	gf->doc = w->doc;
+	return obj;
+}
+
+/*
  * A complex-script run (Bengali): shaped with HarfBuzz, each glyph's outline
- * filled as a path, since the PDF library can only place characters, not
- * the conjuncts and reordered vowel signs shaping makes. Each glyph's path is
- * built once per run and written scaled into place with one cm. The text
+ * filled, since the PDF library can only place characters, not the
+ * conjuncts and reordered vowel signs shaping makes. Each glyph is a Form
+ * XObject of the document; the run is drawn in font units under one cm,
+ * each glyph moved to from the last by a whole number of units. The text
  * itself goes on top, invisible, so it can be searched and copied.
  */
 static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *s)
 {
-	hb_font_t *hb = fonts_hb(w->fonts, it->face);
-	hb_buffer_t *buf = hb_buffer_create();
+	const struct shaped_run *run = fonts_shape(w->fonts, it->face, s, it->len);
 	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
-	hb_glyph_info_t *info;
-	hb_glyph_position_t *pos;
-	double scale = it->size / fonts_upem(w->fonts, it->face), pen_x = it->x;
-	unsigned int n, i;
-	char cm[128];
+	double scale = it->size / fonts_upem(w->fonts, it->face);
+	long pen = 0, at_x = 0, at_y = 0;
+	unsigned int i;
+	char op[128];
 
-	hb_buffer_add_utf8(buf, s, (int)it->len, 0, (int)it->len);
-	hb_buffer_guess_segment_properties(buf);
-	hb_shape(hb, buf, NULL, 0);
-	info = hb_buffer_get_glyph_infos(buf, &n);
-	pos = hb_buffer_get_glyph_positions(buf, &n);
 	HPDF_Page_SetGrayFill(page, it->gray);
-	for (i = 0; i < n; i++) {
-		const char *path = glyph_path(w, it->face, info[i].codepoint);
+	/* A self-contained q ... Q block: libharu's own state is untouched. */
+	snprintf(op, sizeof(op), "q %.5f 0 0 %.5f %.2f %.2f cm\n", scale, scale, it->x, it->y);
+	HPDF_Stream_WriteStr(out, op);
+	for (i = 0; run && i < run->n; i++) {
+		HPDF_Dict form = glyph_form(w, it->face, run->gid[i]);
+		long x = pen + run->x_off[i], y = run->y_off[i];
 
-		if (*path) {
-			/* A self-contained q ... Q block: libharu's own state is untouched. */
-			snprintf(cm, sizeof(cm), "q %.5f 0 0 %.5f %.2f %.2f cm\n", scale, scale,
-				 pen_x + pos[i].x_offset * scale, it->y + pos[i].y_offset * scale);
-			HPDF_Stream_WriteStr(out, cm);
-			HPDF_Stream_WriteStr(out, path);
-			HPDF_Stream_WriteStr(out, "f\nQ\n");
+		if (form) {
+			if (x != at_x || y != at_y) {
+				snprintf(op, sizeof(op), "1 0 0 1 %ld %ld cm\n", x - at_x, y - at_y);
+				HPDF_Stream_WriteStr(out, op);
+				at_x = x;
+				at_y = y;
+			}
+			HPDF_Page_ExecuteXObject(page, form);
 		}
-		pen_x += pos[i].x_advance * scale;
+		pen += run->x_adv[i];
 	}
-	hb_buffer_destroy(buf);
+	HPDF_Stream_WriteStr(out, "Q\n");
 	HPDF_Page_BeginText(page);
 	HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
 	HPDF_Page_SetFontAndSize(page, font_for(w, it->face), it->size);
@@ -316,7 +399,7 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
  * Arabic letters with dots, some Han characters) loses parts, silently.
  * Before saving, flag every component of every used glyph, recursively.
  */
-static void flag_components(FT_Face ft, HPDF_BYTE *flags, unsigned num, unsigned gid, int depth)
+static void collect_components(FT_Face ft, uint16_t *list, unsigned *n, unsigned num, unsigned gid, int depth)
 {
 	FT_Int index, flags_ft, a1, a2;
 	FT_Matrix m;
@@ -327,13 +410,36 @@ static void flag_components(FT_Face ft, HPDF_BYTE *flags, unsigned num, unsigned
 		return;
 	for (k = 0; k < ft->glyph->num_subglyphs; k++) {
 		if (FT_Get_SubGlyph_Info(ft->glyph, k, &index, (FT_UInt *)&flags_ft, &a1, &a2, &m) != 0 ||
-		    index < 0 || (unsigned)index >= num)
+		    index < 0 || (unsigned)index >= num || *n >= 4096)
 			continue;
-		flags[index] = 1;
-		flag_components(ft, flags, num, (unsigned)index, depth + 1);
+		list[(*n)++] = (uint16_t)index;
+		collect_components(ft, list, n, num, (unsigned)index, depth + 1);
 		/* The recursion reloaded the slot: load this glyph again for the next component. */
 		FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_RECURSE);
 	}
+}
+
+/* Flags the components of glyph gid of face, all levels down; asks FreeType once per glyph per run. */
+static void flag_components(struct pdf_writer *w, int face, HPDF_BYTE *flags, unsigned num, unsigned gid)
+{
+	uint16_t **c = w->comps[face], list[4096];
+	unsigned n = 0;
+
+	if (gid >= 0x10000)
+		return;
+	if (!c && !(c = w->comps[face] = calloc(0x10000, sizeof(*c))))
+		return;
+	if (!c[gid]) {
+		collect_components(fonts_ft(w->fonts, face), list, &n, num, gid, 0);
+		if (n == 0 || !(c[gid] = malloc((n + 1) * sizeof(uint16_t)))) {
+			c[gid] = (uint16_t *)no_comps;
+		} else {
+			c[gid][0] = (uint16_t)n;
+			memcpy(c[gid] + 1, list, n * sizeof(uint16_t));
+		}
+	}
+	for (unsigned k = 1; k <= c[gid][0]; k++)
+		flags[c[gid][k]] = 1;
 }
 
 /*
@@ -379,7 +485,7 @@ static void complete_glyphs(struct pdf_writer *w)
 		ta = (HPDF_TTFontDefAttr)fa->fontdef->attr;
 		for (g = 0; g < ta->num_glyphs; g++)
 			if (ta->glyph_tbl.flgs[g])
-				flag_components(fonts_ft(w->fonts, f), ta->glyph_tbl.flgs, ta->num_glyphs, g, 0);
+				flag_components(w, f, ta->glyph_tbl.flgs, ta->num_glyphs, g);
 	}
 }
 
@@ -525,6 +631,7 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 	w->error = 0;
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
+	w->doc++;
 	forget_glyphs(w);
 	HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
 	HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
