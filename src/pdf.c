@@ -620,14 +620,9 @@ static void pad_fonts(struct pdf_writer *w, HPDF_Page page, int pad)
 	}
 }
 
-static int render_once(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
-		       int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
+/* A new document on the writer's handle: fonts stay loaded, everything else starts afresh. */
+static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta)
 {
-	int cur, size;
-	size_t i;
-
-	if (dl->oom)
-		return ng_fail(err, NG_EINTERNAL, "out of memory laying out a document");
 	w->error = 0;
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
@@ -647,6 +642,17 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 			HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, d);
 		}
 	}
+}
+
+static int render_once(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
+		       int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
+{
+	int cur, size;
+	size_t i;
+
+	if (dl->oom)
+		return ng_fail(err, NG_EINTERNAL, "out of memory laying out a document");
+	begin_doc(w, meta);
 	/* Pages first: builders may add to an earlier page later (footers, a summary). */
 	if (dl->npages > w->npages_cap) {
 		HPDF_Page *p = realloc(w->pages, (size_t)dl->npages * sizeof(*p));
@@ -707,23 +713,8 @@ int pdf_render(struct pdf_writer *w, const struct dlist *dl, const struct pdf_me
  */
 int pdf_batch_begin(struct pdf_writer *w, const struct pdf_meta *meta, struct ng_err *err)
 {
-	HPDF_Date d = { 0 };
-
-	w->error = 0;
 	w->last_error = 0;
-	HPDF_ResetError(w->pdf);
-	HPDF_NewDoc(w->pdf);
-	forget_glyphs(w);
-	HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
-	HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
-	memset(w->font, 0, sizeof(w->font));
-	HPDF_SetInfoAttr(w->pdf, HPDF_INFO_PRODUCER, "noticegen");
-	if (meta->title)
-		HPDF_SetInfoAttr(w->pdf, HPDF_INFO_TITLE, meta->title);
-	if (meta->date && sscanf(meta->date, "%4d-%2d-%2d", &d.year, &d.month, &d.day) == 3) {
-		d.ind = '+';
-		HPDF_SetInfoDateAttr(w->pdf, HPDF_INFO_CREATION_DATE, d);
-	}
+	begin_doc(w, meta);
 	return w->error ? harufail(w, "to start a print batch", err) : 0;
 }
 
