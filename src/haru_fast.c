@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 static int fast;
 
@@ -288,6 +289,31 @@ static void zkeep(uint64_t fp, unsigned char *in, unsigned long nin, unsigned ch
 	zbytes += nin + nout;
 }
 
+static int zlevel;                           /* 0: libharu's own (zlib's default level) */
+
+void haru_fast_deflate_level(int level)
+{
+	zlevel = level;
+}
+
+/* src compressed at zlevel: a zlib stream, as libharu writes (FlateDecode). */
+static HPDF_STATUS deflate_at_level(HPDF_Stream src, HPDF_Stream dst, unsigned long len, HPDF_Encrypt e)
+{
+	unsigned char *in = mem_dup(src, len), *out = NULL;
+	uLongf n = compressBound(len);
+	HPDF_STATUS ret;
+
+	if (!in || !(out = malloc(n)) || compress2(out, &n, in, len, zlevel) != Z_OK) {
+		free(in);
+		free(out);
+		return plain_deflate(src, dst, e);
+	}
+	ret = HPDF_Stream_Write(dst, out, (HPDF_UINT)n);
+	free(in);
+	free(out);
+	return ret;
+}
+
 HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream dst, HPDF_Encrypt e)
 {
 	long len = fast && !e ? mem_size(src) : -1;
@@ -305,6 +331,8 @@ HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream ds
 	hit = zfind(src, (unsigned long)len, fp);
 	if (hit)
 		return HPDF_Stream_Write(dst, hit->out, (HPDF_UINT)hit->nout);
+	if (zlevel)
+		return deflate_at_level(src, dst, (unsigned long)len, e);
 	ret = plain_deflate(src, dst, e);
 	if (ret != HPDF_OK || mem_size(dst) < before || !seen_before(fp))
 		return ret;

@@ -17,6 +17,13 @@
 
 #define MAX_FACES 32
 
+#define QR_KEPT 64                  /* QR codes kept encoded (a night has a few dozen) */
+
+struct qr_ops {
+	char *payload, *ops;
+	int width;
+};
+
 struct pdf_writer {
 	HPDF_Doc pdf;
 	struct fonts *fonts;
@@ -32,6 +39,8 @@ struct pdf_writer {
 	struct glyph_form *forms[MAX_FACES]; /* shaped scripts: each glyph's Form XObject, by glyph id */
 	uint16_t **comps[MAX_FACES];        /* each glyph's components, all levels: count, then ids */
 	unsigned doc;                       /* documents begun: which forms belong to this one */
+	struct qr_ops qr[QR_KEPT];
+	unsigned qr_next;
 };
 
 static const uint16_t no_comps[1] = { 0 };   /* a glyph with no components */
@@ -127,6 +136,10 @@ void pdf_free(struct pdf_writer *w)
 			free(w->paths[f][g]);
 		free(w->paths[f]);
 	}
+	for (int i = 0; i < QR_KEPT; i++) {
+		free(w->qr[i].payload);
+		free(w->qr[i].ops);
+	}
 	free(w->buf);
 	free(w->pages);
 	free(w);
@@ -174,23 +187,35 @@ static const char *small_ints(char *buf, int a, int b, int c, const char *tail)
  * written in module units under one cm, as small integers: a third of the
  * bytes of page coordinates, and less to compress in every document.
  */
-static void draw_qr(HPDF_Page page, const struct dl_item *it, const char *payload)
+/*
+ * A QR code's modules as rectangle operators, in module units (row r at
+ * y = width - 1 - r). A night draws a few dozen distinct codes (the portal
+ * in each language, registration, linking) on every document: each is
+ * encoded once per run and kept here by its payload.
+ */
+static const struct qr_ops *qr_ops(struct pdf_writer *w, const char *payload)
 {
-	QRcode *qr = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
-	char op[96];
-	float m;
-	int r, c;
+	struct qr_ops *q;
+	QRcode *qr;
+	FILE *fp;
+	char op[64];
+	size_t n;
+	int i, r, c;
 
+	for (i = 0; i < QR_KEPT; i++)
+		if (w->qr[i].payload && !strcmp(w->qr[i].payload, payload))
+			return &w->qr[i];
+	qr = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 	if (!qr)
-		return;
-	m = it->w / (float)(qr->width + 8);
-	HPDF_Page_SetGrayFill(page, 0);
-	/* A self-contained q ... Q block: libharu's own state is untouched. Row r is y = width - 1 - r. */
-	snprintf(op, sizeof(op), "q %.5f 0 0 %.5f %.5f %.5f cm\n", m, m, it->x + 4 * m,
-		 it->y + it->h - 4 * m - qr->width * m);
-	HPDF_Stream_WriteStr(out, op);
-	for (r = 0; r < qr->width; r++) {
+		return NULL;
+	q = &w->qr[w->qr_next++ % QR_KEPT];
+	free(q->payload);
+	free(q->ops);
+	q->payload = strdup(payload);
+	q->ops = NULL;
+	q->width = qr->width;
+	fp = q->payload ? open_memstream(&q->ops, &n) : NULL;
+	for (r = 0; fp && r < qr->width; r++) {
 		const unsigned char *row = qr->data + r * qr->width;
 
 		for (c = 0; c < qr->width;) {
@@ -203,11 +228,36 @@ static void draw_qr(HPDF_Page page, const struct dl_item *it, const char *payloa
 			start = c;
 			while (c < qr->width && (row[c] & 1))
 				c++;
-			HPDF_Stream_WriteStr(out, small_ints(op, start, qr->width - 1 - r, c - start, " 1 re\n"));
+			fputs(small_ints(op, start, qr->width - 1 - r, c - start, " 1 re\n"), fp);
 		}
 	}
-	HPDF_Stream_WriteStr(out, "f\nQ\n");
 	QRcode_free(qr);
+	if (!fp || fclose(fp) != 0) {
+		free(q->payload);
+		free(q->ops);
+		q->payload = q->ops = NULL;
+		return NULL;
+	}
+	return q;
+}
+
+static void draw_qr(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *payload)
+{
+	const struct qr_ops *q = qr_ops(w, payload);
+	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+	char op[96];
+	float m;
+
+	if (!q)
+		return;
+	m = it->w / (float)(q->width + 8);
+	HPDF_Page_SetGrayFill(page, 0);
+	/* A self-contained q ... Q block: libharu's own state is untouched. */
+	snprintf(op, sizeof(op), "q %.5f 0 0 %.5f %.5f %.5f cm\n", m, m, it->x + 4 * m,
+		 it->y + it->h - 4 * m - q->width * m);
+	HPDF_Stream_WriteStr(out, op);
+	HPDF_Stream_WriteStr(out, q->ops);
+	HPDF_Stream_WriteStr(out, "f\nQ\n");
 }
 
 /* A glyph outline as PDF path operators in font units, built once per run. */
@@ -540,7 +590,7 @@ static void draw_item(struct pdf_writer *w, HPDF_Page page, const struct dlist *
 			HPDF_Page_SetDash(page, NULL, 0, 0);
 		break;
 	case DL_QR:
-		draw_qr(page, it, dl_str(dl, it));
+		draw_qr(w, page, it, dl_str(dl, it));
 		break;
 	case DL_SHAPED:
 		draw_shaped(w, page, it, dl_str(dl, it));
@@ -620,9 +670,13 @@ static void pad_fonts(struct pdf_writer *w, HPDF_Page page, int pad)
 	}
 }
 
-/* A new document on the writer's handle: fonts stay loaded, everything else starts afresh. */
-static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta)
+/*
+ * A new document on the writer's handle: fonts stay loaded, everything
+ * else starts afresh. zlevel: its compression level (0: libharu's).
+ */
+static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta, int zlevel)
 {
+	haru_fast_deflate_level(zlevel);
 	w->error = 0;
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
@@ -652,7 +706,7 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 
 	if (dl->oom)
 		return ng_fail(err, NG_EINTERNAL, "out of memory laying out a document");
-	begin_doc(w, meta);
+	begin_doc(w, meta, 0);
 	/* Pages first: builders may add to an earlier page later (footers, a summary). */
 	if (dl->npages > w->npages_cap) {
 		HPDF_Page *p = realloc(w->pages, (size_t)dl->npages * sizeof(*p));
@@ -714,7 +768,7 @@ int pdf_render(struct pdf_writer *w, const struct dlist *dl, const struct pdf_me
 int pdf_batch_begin(struct pdf_writer *w, const struct pdf_meta *meta, struct ng_err *err)
 {
 	w->last_error = 0;
-	begin_doc(w, meta);
+	begin_doc(w, meta, 1);
 	return w->error ? harufail(w, "to start a print batch", err) : 0;
 }
 
