@@ -327,12 +327,16 @@ HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream ds
 	if (len <= 0 || before < 0 || (!zcache && !(zcache = calloc(ZSLOTS, sizeof(*zcache)))) ||
 	    (!zseen && !(zseen = calloc(ZSEEN, sizeof(*zseen)))))
 		return plain_deflate(src, dst, e);
+	/*
+	 * Another level bypasses the cache: what it holds was made at libharu's
+	 * level, and a batch's bytes must not depend on what the process drew before.
+	 */
+	if (zlevel)
+		return deflate_at_level(src, dst, (unsigned long)len, e);
 	fp = fingerprint(src, (unsigned long)len);
 	hit = zfind(src, (unsigned long)len, fp);
 	if (hit)
 		return HPDF_Stream_Write(dst, hit->out, (HPDF_UINT)hit->nout);
-	if (zlevel)
-		return deflate_at_level(src, dst, (unsigned long)len, e);
 	ret = plain_deflate(src, dst, e);
 	if (ret != HPDF_OK || mem_size(dst) < before || !seen_before(fp))
 		return ret;

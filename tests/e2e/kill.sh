@@ -16,7 +16,7 @@
 #   bash tests/e2e/kill.sh         from anywhere (sh also works: it re-runs itself with bash)
 #   NOTICEGEN_BUILD=build-asan     the folder holding noticegen and genledger
 #   KEEP=1                         keep the temporary folder (its path is printed)
-#   CASES=1500 SEED=5              the ledger
+#   CASES=3000 SEED=5              the ledger (a night longer than 20 kills of 0.2-2 s)
 #   KILLS=20 LATE=5 KILL_SEED=42   kills that must land, at most LATE after a commit, RANDOM's seed
 #   JOBS=N                         run the killed nights with --jobs N (each run is its own
 #                                  process group and the whole group is killed, as a power
@@ -36,7 +36,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 NG=$BUILD/noticegen
 GEN=$BUILD/genledger
 DATE=2026-11-03
-CASES=${CASES:-1500}
+CASES=${CASES:-3000}
 SEED=${SEED:-5}
 KILLS=${KILLS:-20}
 LATE=${LATE:-5}
