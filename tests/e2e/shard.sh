@@ -62,6 +62,10 @@ done
 [ "$bad" -eq 0 ] && ok "every document is identical to the unsharded run's" || notok "$bad documents differ"
 same "$tmp/ref/$D/exceptions.csv" "$tmp/out/$D/exceptions.csv" && ok "the same exceptions report" ||
 	notok "the exceptions reports differ"
+print_sums() { (cd "$1/print" 2>/dev/null && sha256sum -- * | grep -v ' READY$'); }
+[ -n "$(print_sums "$tmp/ref/$D")" ] && [ "$(print_sums "$tmp/ref/$D")" = "$(print_sums "$tmp/out/$D")" ] &&
+	ok "the merge makes the print batches, ticket and checksums of the unsharded run, byte for byte" ||
+	notok "the merged print/ folder differs: $(print_sums "$tmp/out/$D" | head -n 2)"
 "$NG" merge --config "$tmp/master.ini" --date $D --shards 4 2>/dev/null
 same "$tmp/ref/$D/manifest.csv" "$tmp/out/$D/manifest.csv" && ok "merging again changes nothing" ||
 	notok "a second merge changed the manifest"
@@ -72,6 +76,8 @@ config jobs "$tmp/jobs.db" "$tmp/jobs"
 "$NG" run --config "$tmp/jobs.ini" --date $D --jobs 2 --quiet 2>/dev/null
 same "$tmp/ref/$D/manifest.csv" "$tmp/jobs/$D/manifest.csv" && ok "--jobs 2 gives the manifest of --jobs 1, byte for byte" ||
 	notok "--jobs 2 differs from --jobs 1"
+[ "$(print_sums "$tmp/ref/$D")" = "$(print_sums "$tmp/jobs/$D")" ] &&
+	ok "--jobs 2 draws the print batches of --jobs 1, byte for byte" || notok "--jobs 2 print batches differ"
 
 # The faster libharu internals (src/haru_fast.c) change no byte.
 cp "$tmp/master.db" "$tmp/plain.db"
