@@ -201,8 +201,14 @@ struct batch_row {
 	char sha256[65];
 };
 
-/* How many of date's pieces are planned into batches (0: not yet). */
-int ledger_print_planned(struct ledger *L, const char *date, int64_t *n, struct ng_err *err);
+/*
+ * How many of date's pieces are planned into batches (0: not yet); *stale
+ * if the plan no longer matches the date's journal piece for piece.
+ */
+int ledger_print_planned(struct ledger *L, const char *date, int64_t *n, int *stale, struct ng_err *err);
+
+/* Drops date's print plan and batch records (a stale plan is made again). */
+int ledger_print_forget(struct ledger *L, const char *date, struct ng_err *err);
 
 /*
  * Plans date's pieces in print order (by job, folded before flat,

@@ -64,10 +64,44 @@ static int count_of(struct ledger *L, const char *sql, const char *date, const c
 	return rc == SQLITE_ROW ? 0 : ledger_sqlfail(L, what, err);
 }
 
-int ledger_print_planned(struct ledger *L, const char *date, int64_t *n, struct ng_err *err)
+int ledger_print_planned(struct ledger *L, const char *date, int64_t *n, int *stale, struct ng_err *err)
 {
-	return count_of(L, "SELECT count(*) FROM print_pieces WHERE run_date = ?1", date,
-			"reading the print plan", n, err);
+	int64_t matched, journaled;
+
+	/* The plan holds if it covers the date's journal exactly: piece for piece, same places. */
+	if (count_of(L, "SELECT count(*) FROM print_pieces WHERE run_date = ?1", date,
+		     "reading the print plan", n, err) ||
+	    count_of(L, "SELECT count(*) FROM print_pieces pp JOIN (SELECT ord, row_number() OVER"
+			" (ORDER BY ord) AS seq FROM journal WHERE run_date = ?1) j"
+			" ON j.ord = pp.ord AND j.seq = pp.seq WHERE pp.run_date = ?1", date,
+		     "reading the print plan", &matched, err) ||
+	    count_of(L, "SELECT count(*) FROM journal WHERE run_date = ?1", date,
+		     "reading the print plan", &journaled, err))
+		return -1;
+	*stale = *n && (matched != *n || journaled != *n);
+	return 0;
+}
+
+int ledger_print_forget(struct ledger *L, const char *date, struct ng_err *err)
+{
+	static const char *const del[] = {
+		"DELETE FROM print_pieces WHERE run_date = ?1", "DELETE FROM print_batches WHERE run_date = ?1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(del) / sizeof(*del); i++) {
+		sqlite3_stmt *s = ledger_prepare(L, del[i], "forgetting a stale print plan", err);
+		int rc;
+
+		if (!s)
+			return -1;
+		sqlite3_bind_text(s, 1, date, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return ledger_sqlfail(L, "forgetting a stale print plan", err);
+	}
+	return 0;
 }
 
 int ledger_imb_recent(struct ledger *L, const char *since, int64_t *n, struct ng_err *err)

@@ -116,14 +116,21 @@ static int plan(struct ledger *L, const struct config *cfg, const char *date, st
 	struct ng_date d, since;
 	char since_iso[11];
 	int64_t done, recent;
+	int stale;
 
 	pl.space = strlen(cfg->imb_mailer_id) == 6 ? 1000000000LL : 1000000LL;
 	if (ledger_begin(L, err))
 		return -1;
-	if (ledger_print_planned(L, date, &done, err))
+	if (ledger_print_planned(L, date, &done, &stale, err))
 		goto fail;
-	if (done)
+	if (done && !stale)
 		return ledger_commit(L, err);
+	/* The journal changed since (rows removed by hand, a case served later): plan afresh. */
+	if (stale) {
+		log_warn("print: the plan of %s no longer matches its journal; planning the batches again", date);
+		if (ledger_print_forget(L, date, err))
+			goto fail;
+	}
 	dates_parse(date, &d);
 	since = dates_add_days(d, -(IMB_DAYS - 1));
 	dates_iso(since_iso, since);
@@ -239,6 +246,8 @@ static int draw_batch(const char *batch, void *arg)
 		if (pdf_batch_begin(c->pdf, &(struct pdf_meta){ title, c->date }, d->err) ||
 		    ledger_print_batch_pieces(c->L, c->date, batch, draw_piece, d, d->err))
 			return -1;
+		if (!d->row.pieces)
+			return ng_fail(d->err, NG_EINTERNAL, "print batch %s has no pieces", batch);
 		rc = pdf_batch_end(c->pdf, pad, &buf, &len, d->err);
 	}
 	if (rc)

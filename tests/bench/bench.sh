@@ -27,7 +27,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 echo "bench: N=$N cases, $RUNS runs, --jobs $JOBS, run date $DATE, $(nproc) cores"
 for i in $(seq 0 "$RUNS"); do
 	# Run 0 issues the PINs and warms the caches; it is not counted.
-	sqlite3 "$tmp/ledger.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;"
+	sqlite3 "$tmp/ledger.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;
+		DELETE FROM print_pieces; DELETE FROM print_batches;"
 	config "$tmp/out$i" "$i"
 	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time$i" \
 		"$bin/noticegen" run --config "$tmp/config-$i.ini" --date "$DATE" --jobs "$JOBS" --quiet 2>/dev/null || [ $? -eq 1 ]
@@ -69,6 +70,7 @@ for lang in en es ko ar bn; do
 	for r in $(seq 1 "$RUNS"); do
 		rm -f "$tmp/lang.db" && cp "$tmp/ledger.db" "$tmp/lang.db"
 		sqlite3 "$tmp/lang.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;
+			DELETE FROM print_pieces; DELETE FROM print_batches;
 			DELETE FROM cases WHERE case_key > $M; UPDATE parties SET lang = '$lang';"
 		sed -e "s|$tmp/ledger.db|$tmp/lang.db|" "$tmp/config-1.ini" > "$tmp/config-lang.ini"
 		sed -i "s|^output .*|output = $tmp/lang-$lang-$r|" "$tmp/config-lang.ini"

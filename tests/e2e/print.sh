@@ -122,6 +122,20 @@ rm "$RD/print/$b" "$RD/print/READY"
 (cd "$RD/print" && sha256sum -c --quiet SHA256SUMS) >/dev/null 2>&1 || problem "SHA256SUMS does not hold after the resume"
 verdict "a batch deleted after the night is drawn again byte-identical by the next try of the date"
 
+# A plan that no longer matches the journal (a case's rows removed by hand, then the case closed)
+# is made again: the ticket still equals the manifest.
+cp -r "$W" "$TMP/w4"
+W4=$TMP/w4
+sed -i "s|$W|$W4|g" "$W4/c.ini"
+k=$(sqlite3 "$W4/ledger.db" "SELECT case_key FROM journal WHERE run_date = '$D' LIMIT 1")
+sqlite3 "$W4/ledger.db" "DELETE FROM journal WHERE case_key = $k; UPDATE cases SET status = 'closed' WHERE case_key = $k"
+"$NG" run --config "$W4/c.ini" --date $D 2>"$TMP/stale.err"
+grep -q "planning the batches again" "$TMP/stale.err" || problem "no warning that the plan was made again"
+n=$(sqlite3 "$W4/ledger.db" "SELECT count(*) FROM journal WHERE run_date = '$D'")
+grep -qx "pieces=$n" "$W4/out/$D/print/READY" || problem "READY says $(grep pieces "$W4/out/$D/print/READY"), the journal $n"
+[ "$(grep -c . "$W4/out/$D/manifest.csv")" -eq $((n + 1)) ] || problem "the manifest does not have $n rows"
+verdict "a print plan that no longer matches the journal is made again ($n pieces)"
+
 # Reconciliation: a bad return file records nothing; a good one records each fate.
 spoil=$(awk -F, '$2 == "statement" { print $1; exit }' "$RD/manifest.csv")
 printf 'run_date,seq,status\n%s,%s,spoiled\n%s,999999,mailed\n%s,2,lost\n' $D "$spoil" $D $D > "$TMP/bad.csv"
