@@ -170,10 +170,15 @@ static int draw_task(struct night *n, const void *arg, struct ng_err *err)
 {
 	struct print_ctx c = print_ctx(n);
 
+	double t = now_s();
+	int rc;
+
 	(void)arg;
 	c.job = n->job;
 	c.jobs = n->jobs;
-	return print_draw(&c, err);
+	rc = print_draw(&c, err);
+	n->stage[ST_PRINT] += now_s() - t;
+	return rc;
 }
 
 /* The night's print batches: planned here, drawn by jobs workers (batch Bnnn by worker nnn mod jobs). */
@@ -183,9 +188,10 @@ int night_batches(struct night *n, int jobs, struct ng_err *err)
 	double t = now_s();
 	int rc = print_plan(&c, err);
 
+	/* Stage times add up the workers' own (like the cases'), not the wall time. */
+	n->stage[ST_PRINT] += now_s() - t;
 	if (!rc)
 		rc = jobs > 1 ? night_in_workers(n, jobs, draw_task, NULL, err) : draw_task(n, NULL, err);
-	n->stage[ST_PRINT] += now_s() - t;
 	return rc;
 }
 

@@ -38,6 +38,9 @@ static void __attribute__((noreturn)) worker(struct night *n, night_task task, c
 	if (getppid() != n->parent)
 		_exit(1);
 	n->job = job;
+	/* It reports its own work only: the parent already counts what came before the fork. */
+	n->written = n->resumed = 0;
+	memset(n->stage, 0, sizeof(n->stage));
 	/*
 	 * Its own PDF writer too: libharu reads glyph data from the font files
 	 * at save time, and a file opened before fork shares its offset with

@@ -78,6 +78,10 @@ same "$tmp/ref/$D/manifest.csv" "$tmp/jobs/$D/manifest.csv" && ok "--jobs 2 give
 	notok "--jobs 2 differs from --jobs 1"
 [ "$(print_sums "$tmp/ref/$D")" = "$(print_sums "$tmp/jobs/$D")" ] &&
 	ok "--jobs 2 draws the print batches of --jobs 1, byte for byte" || notok "--jobs 2 print batches differ"
+w=$(sed -n 's/.*"written_now": \([0-9]*\).*/\1/p' "$tmp/jobs/$D/summary.json")
+p=$(sed -n 's/^  "pieces": \([0-9]*\).*/\1/p' "$tmp/jobs/$D/summary.json")
+[ -n "$w" ] && [ "$w" = "$p" ] && ok "--jobs 2: summary.json counts each document once ($w written, $p pieces)" ||
+	notok "--jobs 2: summary.json says $w written, $p pieces"
 
 # The faster libharu internals (src/haru_fast.c) change no byte.
 cp "$tmp/master.db" "$tmp/plain.db"
