@@ -188,6 +188,19 @@ int ledger_print_plan(struct ledger *L, const char *date, int fold_max_sheets,
 	return ret;
 }
 
+/* Doubles the array *v of *cap elements of size bytes (64 at first); -1 if out of memory. */
+static int grow(void **v, size_t *cap, size_t size)
+{
+	size_t n = *cap ? *cap * 2 : 64;
+	void *p = realloc(*v, n * size);
+
+	if (!p)
+		return -1;
+	*v = p;
+	*cap = n;
+	return 0;
+}
+
 int ledger_print_batch_names(struct ledger *L, const char *date, int (*fn)(const char *batch, void *arg),
 			     void *arg, struct ng_err *err)
 {
@@ -205,14 +218,9 @@ int ledger_print_batch_names(struct ledger *L, const char *date, int (*fn)(const
 	 * a worker drawing batches must not keep another from recording one.
 	 */
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			void *p = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(*names));
-
-			if (!p) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			names = p;
+		if (n == cap && grow((void **)&names, &cap, sizeof(*names))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		ledger_text_col(s, 0, names[n++], sizeof(*names));
 	}
@@ -249,14 +257,9 @@ int ledger_print_batch_pieces(struct ledger *L, const char *date, const char *ba
 	sqlite3_bind_text(s, 2, batch, -1, SQLITE_STATIC);
 	/* Read whole (a batch is at most batch_max_pages pieces), then drawn with no read lock held. */
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == cap) {
-			void *q = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v));
-
-			if (!q) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = q;
+		if (n == cap && grow((void **)&v, &cap, sizeof(*v))) {
+			rc = SQLITE_NOMEM;
+			break;
 		}
 		p = &v[n++];
 		read_piece(s, p);
