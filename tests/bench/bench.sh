@@ -3,8 +3,9 @@
 # document types due), run RUNS times; prints medians. N=100000 for the full
 # figure. Not part of make test.
 set -eu
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${NOTICEGEN_BUILD:-$root/build}
+# The binaries (NOTICEGEN_BUILD) and the test config, as the end-to-end tests find them.
+HERE=$(cd "$(dirname "$0")/../e2e" && pwd)
+. "$HERE/lib.sh"
 N=${N:-2000}
 RUNS=${RUNS:-3}
 JOBS=${JOBS:-1}
@@ -12,14 +13,11 @@ DATE=2026-11-03
 tmp=$(mktemp -d /tmp/noticegen-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-"$bin/genledger" --out "$tmp/ledger.db" --cases "$N" --seed 1 --as-of "$DATE" >/dev/null
-"$bin/noticegen" keygen "$tmp/pin.key"
+"$GEN" --out "$tmp/ledger.db" --cases "$N" --seed 1 --as-of "$DATE" >/dev/null
+"$NG" keygen "$tmp/pin.key"
 
-config() {  # $1: output folder
-	sed -e "s|^ledger .*|ledger = $tmp/ledger.db|" -e "s|^output .*|output = $1|" \
-	    -e "s|^layouts .*|layouts = $root/layouts|" -e "s|^fonts .*|fonts = $root/fonts/fonts.ini|" \
-	    -e "s|^lang .*|lang = $root/config/lang|" -e "s|^pin_key .*|pin_key = $tmp/pin.key|" \
-	    "$root/config/noticegen.ini" > "$tmp/config-$2.ini"
+config() {  # $1: output folder, $2: name
+	write_config "$tmp/config-$2.ini" "$tmp" && set_key "$tmp/config-$2.ini" paths output "$1"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -31,7 +29,7 @@ for i in $(seq 0 "$RUNS"); do
 		DELETE FROM print_pieces; DELETE FROM print_batches;"
 	config "$tmp/out$i" "$i"
 	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time$i" \
-		"$bin/noticegen" run --config "$tmp/config-$i.ini" --date "$DATE" --jobs "$JOBS" --quiet 2>/dev/null || [ $? -eq 1 ]
+		"$NG" run --config "$tmp/config-$i.ini" --date "$DATE" --jobs "$JOBS" --quiet 2>/dev/null || [ $? -eq 1 ]
 	[ "$i" -eq 0 ] && continue
 	read -r wall user sys rss < <(tail -n 1 "$tmp/time$i")
 	s="$tmp/out$i/$DATE/summary.json"
@@ -72,9 +70,8 @@ for lang in en es ko ar bn; do
 		sqlite3 "$tmp/lang.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;
 			DELETE FROM print_pieces; DELETE FROM print_batches;
 			DELETE FROM cases WHERE case_key > $M; UPDATE parties SET lang = '$lang';"
-		sed -e "s|$tmp/ledger.db|$tmp/lang.db|" "$tmp/config-1.ini" > "$tmp/config-lang.ini"
-		sed -i "s|^output .*|output = $tmp/lang-$lang-$r|" "$tmp/config-lang.ini"
-		"$bin/noticegen" run --config "$tmp/config-lang.ini" --date "$DATE" --quiet 2>/dev/null || [ $? -eq 1 ]
+		config "$tmp/lang-$lang-$r" lang && set_key "$tmp/config-lang.ini" paths ledger "$tmp/lang.db"
+		"$NG" run --config "$tmp/config-lang.ini" --date "$DATE" --quiet 2>/dev/null || [ $? -eq 1 ]
 		s="$tmp/lang-$lang-$r/$DATE/summary.json"
 		docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
 		secs=$(sed -n 's/.*"seconds": \([0-9.]*\),/\1/p' "$s" | head -1)

@@ -21,19 +21,11 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${NOTICEGEN_BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-NG=$BUILD/noticegen
-GEN=$BUILD/genledger
+. "$HERE/lib.sh"
 DATE=2026-11-03
 CASES=50
 SEED=11
 LIMIT=180                 # seconds any one noticegen run may take
-START=$(date +%s)
-
-PASS=0
-FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/noticegen-bad.XXXXXX") || { echo "cannot make a temp dir"; exit 1; }
 cleanup() {
 	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
@@ -45,7 +37,6 @@ PROBS=$TMP/problems
 mkdir -p "$LOGS"
 
 VERDICT_LINES=15
-. "$HERE/lib.sh"
 
 # ngrun NAME CONFIG [DATE]: one night; stderr in $LOGS/NAME.err, exit status in RC.
 ngrun() {
@@ -82,10 +73,7 @@ matches() {
 }
 
 # --- prerequisites -----------------------------------------------------------
-for t in sqlite3 qpdf sha256sum timeout awk; do
-	command -v "$t" > /dev/null 2>&1 || bail "0 tool $t is installed"
-done
-[ -x "$NG" ] && [ -x "$GEN" ] || bail "0 $NG and $GEN exist (run make first)"
+need sqlite3 qpdf sha256sum timeout awk
 
 # --- 1. the ledgers: clean, and the same with faults -------------------------
 C=$TMP/clean

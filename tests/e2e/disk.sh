@@ -19,17 +19,9 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${NOTICEGEN_BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-NG=$BUILD/noticegen
-GEN=$BUILD/genledger
+. "$HERE/lib.sh"
 DATE=2026-11-03
 LIMIT=180
-START=$(date +%s)
-
-PASS=0
-FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/noticegen-disk.XXXXXX") || { echo "cannot make a temp dir"; exit 1; }
 MOUNTS=
 cleanup() {
@@ -44,7 +36,6 @@ PROBS=$TMP/problems
 STUCK=$TMP/stuck-running
 mkdir -p "$LOGS"
 
-. "$HERE/lib.sh"
 
 # write_config FILE LEDGER OUTPUT KEY
 write_config() {
@@ -120,10 +111,7 @@ recovered() {
 	return 0
 }
 
-for t in sqlite3 qpdf sha256sum timeout bash awk; do
-	command -v "$t" > /dev/null 2>&1 || bail "0 tool $t is installed"
-done
-[ -x "$NG" ] && [ -x "$GEN" ] || bail "0 $NG and $GEN exist (run make first)"
+need sqlite3 qpdf sha256sum timeout bash awk
 
 "$GEN" --out "$TMP/small.db" --cases 40 --seed 3 --as-of "$DATE" > "$LOGS/gen.log" 2>&1 &&
 	"$GEN" --out "$TMP/big.db" --cases 150 --seed 3 --as-of "$DATE" >> "$LOGS/gen.log" 2>&1 ||

@@ -30,11 +30,7 @@ if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${NOTICEGEN_BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-NG=$BUILD/noticegen
-GEN=$BUILD/genledger
+. "$HERE/lib.sh"
 DATE=2026-11-03
 CASES=${CASES:-3000}
 SEED=${SEED:-5}
@@ -42,10 +38,6 @@ KILLS=${KILLS:-20}
 LATE=${LATE:-5}
 KILL_SEED=${KILL_SEED:-42}
 LIMIT=600                 # seconds any one uninterrupted noticegen run may take
-START=$(date +%s)
-
-PASS=0
-FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/noticegen-kill.XXXXXX") || { echo "cannot make a temp dir"; exit 1; }
 REFPID=
 cleanup() {
@@ -59,7 +51,6 @@ LOGS=$TMP/logs
 PROBS=$TMP/problems
 mkdir -p "$LOGS"
 
-. "$HERE/lib.sh"
 
 q() { sqlite3 -cmd '.timeout 20000' "$@"; }
 # journal_rows DB: every journal row, every column but a time-based one, in key order;
@@ -121,10 +112,7 @@ killall9() {
 JOBOPT=
 [ -n "${JOBS:-}" ] && JOBOPT="--jobs $JOBS"
 
-for t in sqlite3 qpdf sha256sum timeout awk cmp; do
-	command -v "$t" > /dev/null 2>&1 || bail "0 tool $t is installed"
-done
-[ -x "$NG" ] && [ -x "$GEN" ] || bail "0 $NG and $GEN exist (run make first)"
+need sqlite3 qpdf sha256sum timeout awk cmp
 
 # --- the ledger, the reference night ------------------------------------------
 REF=$TMP/ref

@@ -5,23 +5,14 @@
 # catalog report is honest about what is unreviewed.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${NOTICEGEN_BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+. "$HERE/lib.sh"
 tmp=$(mktemp -d /tmp/noticegen-e2e-lang.XXXXXX)
 [ "${KEEP:-}" = 1 ] && echo "# kept: $tmp" || trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-notok() { fail=$((fail + 1)); echo "not ok - $*"; }
 
-"$BUILD/genledger" --out "$tmp/ledger.db" --cases 40 --seed 1 --as-of 2026-11-03 >/dev/null
-"$BUILD/noticegen" keygen "$tmp/pin.key"
-sed -e "s|^ledger .*|ledger = $tmp/ledger.db|" -e "s|^output .*|output = $tmp/out|" \
-    -e "s|^layouts .*|layouts = $ROOT/layouts|" -e "s|^fonts .*|fonts = $ROOT/fonts/fonts.ini|" \
-    -e "s|^lang .*|lang = $ROOT/config/lang|" -e "s|^pin_key .*|pin_key = $tmp/pin.key|" \
-    "$ROOT/config/noticegen.ini" > "$tmp/config.ini"
-"$BUILD/noticegen" run --config "$tmp/config.ini" --date 2026-11-03 --quiet 2>"$tmp/log"
+"$GEN" --out "$tmp/ledger.db" --cases 40 --seed 1 --as-of 2026-11-03 >/dev/null
+"$NG" keygen "$tmp/pin.key"
+write_config "$tmp/config.ini" "$tmp"
+"$NG" run --config "$tmp/config.ini" --date 2026-11-03 --quiet 2>"$tmp/log"
 rc=$?
 [ "$rc" -le 1 ] && ok "the night runs (exit $rc)" || notok "the night failed (exit $rc): $(tail -n 3 "$tmp/log")"
 
@@ -88,11 +79,10 @@ while IFS= read -r line; do
 done < "$tmp/checks"
 grep -q "^ok\|^not ok" "$tmp/checks" || notok "the language checks did not run: $(tail -n 3 "$tmp/checks")"
 
-"$BUILD/noticegen" lang-report --config "$tmp/config.ini" > "$tmp/report"
+"$NG" lang-report --config "$tmp/config.ini" > "$tmp/report"
 rc=$?
 n=$(grep -ci "not reviewed" "$tmp/report")
 [ "$rc" -eq 1 ] && [ "$n" -eq 12 ] && ok "lang-report exits 1 and names the 12 unreviewed translations" ||
 	notok "lang-report: exit $rc, $n unreviewed lines: $(head -n 3 "$tmp/report")"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

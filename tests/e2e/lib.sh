@@ -1,6 +1,18 @@
-# tests/e2e/lib.sh - what the end-to-end scripts share: reporting and the
-# test config. Sourced (POSIX sh); the script sets ROOT, START, PASS, FAIL
-# and PROBS first. VERDICT_LINES: how many problem lines a verdict shows.
+# tests/e2e/lib.sh - what the end-to-end scripts share: where the
+# binaries are, reporting and the test config. Sourced (POSIX sh) right
+# after the script sets HERE (its own folder); it sets ROOT, BUILD, NG, GEN,
+# START, PASS and FAIL. The script sets PROBS (a file) before its first
+# check. VERDICT_LINES: how many problem lines a verdict shows.
+
+ROOT=$(cd "$HERE/../.." && pwd)
+# NOTICEGEN_BUILD=build-asan tests the sanitizer build.
+BUILD=${NOTICEGEN_BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+NG=$BUILD/noticegen
+GEN=$BUILD/genledger
+START=$(date +%s)
+PASS=0
+FAIL=0
 
 ok()    { PASS=$((PASS + 1)); echo "ok - $*"; }
 notok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
@@ -26,6 +38,14 @@ finish() {
 bail() {
 	notok "$*"
 	finish
+}
+
+# need TOOL...: stop unless every tool is installed and the binaries are built.
+need() {
+	for t in "$@"; do
+		command -v "$t" > /dev/null 2>&1 || bail "0 tool $t is installed"
+	done
+	[ -x "$NG" ] && [ -x "$GEN" ] || bail "0 $NG and $GEN exist (run make first)"
 }
 
 # write_config FILE DIR: ledger, output and key in DIR; the repo's layouts,

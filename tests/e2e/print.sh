@@ -5,22 +5,16 @@
 # reconciliation and the reprint of a spoiled piece, resume of a batch.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${NOTICEGEN_BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-NG=$BUILD/noticegen
-START=$(date +%s)
-PASS=0
-FAIL=0
+. "$HERE/lib.sh"
 D=2026-11-03
 TMP=$(mktemp -d /tmp/noticegen-e2e-print.XXXXXX)
 [ "${KEEP:-}" = 1 ] && echo "# kept: $TMP" || trap 'rm -rf "$TMP"' EXIT
 PROBS=$TMP/problems
-. "$HERE/lib.sh"
+need qpdf pdftotext pdfinfo pdftoppm dmtxread zint sqlite3 sha256sum python3
 W=$TMP/w
 mkdir -p "$W" "$TMP/px"
 
-"$BUILD/genledger" --out "$W/ledger.db" --cases 60 --seed 5 --as-of $D --bad >/dev/null || bail "genledger failed"
+"$GEN" --out "$W/ledger.db" --cases 60 --seed 5 --as-of $D --bad >/dev/null || bail "genledger failed"
 "$NG" keygen "$W/pin.key" || bail "keygen failed"
 write_config "$W/c.ini" "$W"
 set_key "$W/c.ini" print batch_max_pages 60 || bail "no print:batch_max_pages in the config"
@@ -81,7 +75,7 @@ W2=$TMP/w2
 mkdir -p "$W2"
 cp -r "$ROOT/layouts" "$TMP/layouts3"
 set_key "$TMP/layouts3/common.ini" address max_lines 3 || problem "test set-up: no address max_lines"
-"$BUILD/genledger" --out "$W2/ledger.db" --cases 30 --seed 5 --as-of $D >/dev/null
+"$GEN" --out "$W2/ledger.db" --cases 30 --seed 5 --as-of $D >/dev/null
 cp "$W/pin.key" "$W2/pin.key"
 write_config "$W2/c.ini" "$W2"
 sed -i "s|^layouts .*|layouts = $TMP/layouts3|" "$W2/c.ini"

@@ -15,20 +15,12 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${NOTICEGEN_BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-NG=$BUILD/noticegen
-GEN=$BUILD/genledger
+. "$HERE/lib.sh"
 DATE=2026-11-03            # the run date; the ledger is generated as of it
 CASES=60
 SEED=7
 LIMIT=120                  # seconds any one noticegen run may take
 PY="python3 $HERE/ngcheck.py"
-START=$(date +%s)
-
-PASS=0
-FAIL=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/noticegen-e2e.XXXXXX") || { echo "cannot make a temp dir"; exit 1; }
 cleanup() {
 	if [ "${KEEP:-0}" = 1 ]; then echo "# kept $TMP"; else rm -rf "$TMP"; fi
@@ -39,7 +31,6 @@ LOGS=$TMP/logs
 PROBS=$TMP/problems
 mkdir -p "$LOGS"
 
-. "$HERE/lib.sh"
 # Runs an ngcheck.py check, shows its lines, counts its ok / not ok.
 pycheck() {
 	out=$($PY "$@" 2>&1)
@@ -69,10 +60,7 @@ journal_count() { sqlite3 "$1" "SELECT count(*) FROM journal${2:+ WHERE run_date
 file_sha() { sha256sum < "$1" | cut -d ' ' -f 1; }
 
 # --- prerequisites -----------------------------------------------------------
-for t in qpdf pdftotext pdffonts pdfinfo pdftoppm zbarimg sqlite3 sha256sum python3 flock timeout; do
-	command -v "$t" > /dev/null 2>&1 || bail "0 tool $t is installed"
-done
-[ -x "$NG" ] && [ -x "$GEN" ] || bail "0 $NG and $GEN exist (run make first)"
+need qpdf pdftotext pdffonts pdfinfo pdftoppm zbarimg sqlite3 sha256sum python3 flock timeout
 
 # --- the ledger, the key, the config, the night ------------------------------
 W=$TMP/main

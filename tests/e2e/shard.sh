@@ -4,29 +4,20 @@
 # unsharded run; --jobs 2 gives the same output as --jobs 1.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=${NOTICEGEN_BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-NG=$BUILD/noticegen
+. "$HERE/lib.sh"
 D=2026-11-03
 tmp=$(mktemp -d /tmp/noticegen-e2e-shard.XXXXXX)
 [ "${KEEP:-}" = 1 ] && echo "# kept: $tmp" || trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-notok() { fail=$((fail + 1)); echo "not ok - $*"; }
 
-config() {  # $1 name, $2 ledger, $3 output
-	sed -e "s|^ledger .*|ledger = $2|" -e "s|^output .*|output = $3|" \
-	    -e "s|^layouts .*|layouts = $ROOT/layouts|" -e "s|^fonts .*|fonts = $ROOT/fonts/fonts.ini|" \
-	    -e "s|^lang .*|lang = $ROOT/config/lang|" -e "s|^pin_key .*|pin_key = $tmp/pin.key|" \
-	    "$ROOT/config/noticegen.ini" > "$tmp/$1.ini"
+config() {  # $1 name, $2 ledger, $3 output; the key is $tmp/pin.key
+	write_config "$tmp/$1.ini" "$tmp" && set_key "$tmp/$1.ini" paths ledger "$2" &&
+		set_key "$tmp/$1.ini" paths output "$3"
 }
 same() {  # $1 $2 manifests: the same rows, byte for byte
 	cmp -s "$1" "$2"
 }
 
-"$BUILD/genledger" --out "$tmp/master.db" --cases 160 --seed 21 --as-of $D >/dev/null
+"$GEN" --out "$tmp/master.db" --cases 160 --seed 21 --as-of $D >/dev/null
 "$NG" keygen "$tmp/pin.key"
 config master "$tmp/master.db" "$tmp/out"
 "$NG" prepare --config "$tmp/master.ini" --date $D 2>"$tmp/prepare.log" &&
@@ -100,5 +91,4 @@ SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=4 "$NG" run --config "$tmp/slurm.in
 JOB_COMPLETION_INDEX=2 "$NG" run --config "$tmp/slurm.ini" --date $D --quiet 2>/dev/null
 [ $? -eq 64 ] && ok "JOB_COMPLETION_INDEX without --shards is refused (64)" || notok "JOB_COMPLETION_INDEX without --shards was not refused"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
