@@ -698,36 +698,48 @@ static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta, int zle
 	}
 }
 
-static int render_once(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
-		       int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
+/*
+ * Adds dl's pages to the document, then blanks empty ones (a duplex
+ * piece's back), and draws dl on them. Pages first: builders may add to an
+ * earlier page later (footers, a summary).
+ */
+static int draw_pages(struct pdf_writer *w, const struct dlist *dl, int blanks, struct ng_err *err)
 {
-	int cur, size;
 	size_t i;
+	int p;
 
 	if (dl->oom)
 		return ng_fail(err, NG_EINTERNAL, "out of memory laying out a document");
-	begin_doc(w, meta, 0);
-	/* Pages first: builders may add to an earlier page later (footers, a summary). */
 	if (dl->npages > w->npages_cap) {
-		HPDF_Page *p = realloc(w->pages, (size_t)dl->npages * sizeof(*p));
+		HPDF_Page *pp = realloc(w->pages, (size_t)dl->npages * sizeof(*pp));
 
-		if (!p)
+		if (!pp)
 			return ng_fail(err, NG_EINTERNAL, "out of memory");
-		w->pages = p;
+		w->pages = pp;
 		w->npages_cap = dl->npages;
 	}
-	for (cur = 0; cur < dl->npages; cur++) {
-		w->pages[cur] = HPDF_AddPage(w->pdf);
-		HPDF_Page_SetWidth(w->pages[cur], dl->page_w);
-		HPDF_Page_SetHeight(w->pages[cur], dl->page_h);
+	for (p = 0; p < dl->npages + blanks; p++) {
+		HPDF_Page page = HPDF_AddPage(w->pdf);
+
+		HPDF_Page_SetWidth(page, dl->page_w);
+		HPDF_Page_SetHeight(page, dl->page_h);
+		if (p < dl->npages)
+			w->pages[p] = page;
 	}
 	for (i = 0; i < dl->n; i++)
 		if (dl->item[i].page < dl->npages)
 			draw_item(w, w->pages[dl->item[i].page], dl, &dl->item[i]);
-	if (w->error)
-		return harufail(w, "to draw a page", err);
-	if (pad > 0)
-		pad_fonts(w, w->pages[dl->npages - 1], pad);
+	return w->error ? harufail(w, "to draw a page", err) : 0;
+}
+
+/* Saves the document into the writer's buffer; pad: invisible glyphs per font (see pdf_render). */
+static int save_doc(struct pdf_writer *w, int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
+{
+	HPDF_Page last = HPDF_GetCurrentPage(w->pdf);
+	int size;
+
+	if (pad > 0 && last)
+		pad_fonts(w, last, pad);
 	complete_glyphs(w);
 	size = take_bytes(w, err);
 	if (size < 0)
@@ -735,6 +747,13 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 	*buf = w->buf;
 	*len = (size_t)size;
 	return 0;
+}
+
+static int render_once(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
+		       int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
+{
+	begin_doc(w, meta, 0);
+	return draw_pages(w, dl, 0, err) || save_doc(w, pad, buf, len, err) ? -1 : 0;
 }
 
 /*
@@ -774,45 +793,12 @@ int pdf_batch_begin(struct pdf_writer *w, const struct pdf_meta *meta, struct ng
 
 int pdf_batch_add(struct pdf_writer *w, const struct dlist *dl, int blanks, struct ng_err *err)
 {
-	size_t i;
-	int p;
-
-	if (dl->oom)
-		return ng_fail(err, NG_EINTERNAL, "out of memory laying out a document");
-	if (dl->npages > w->npages_cap) {
-		HPDF_Page *pp = realloc(w->pages, (size_t)dl->npages * sizeof(*pp));
-
-		if (!pp)
-			return ng_fail(err, NG_EINTERNAL, "out of memory");
-		w->pages = pp;
-		w->npages_cap = dl->npages;
-	}
-	for (p = 0; p < dl->npages + blanks; p++) {
-		HPDF_Page page = HPDF_AddPage(w->pdf);
-
-		HPDF_Page_SetWidth(page, dl->page_w);
-		HPDF_Page_SetHeight(page, dl->page_h);
-		if (p < dl->npages)
-			w->pages[p] = page;
-	}
-	for (i = 0; i < dl->n; i++)
-		if (dl->item[i].page < dl->npages)
-			draw_item(w, w->pages[dl->item[i].page], dl, &dl->item[i]);
-	return w->error ? harufail(w, "to draw a page of a print batch", err) : 0;
+	return draw_pages(w, dl, blanks, err);
 }
 
 int pdf_batch_end(struct pdf_writer *w, int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
 {
-	HPDF_Page last = HPDF_GetCurrentPage(w->pdf);
-	int size;
-
-	if (pad > 0 && last)
-		pad_fonts(w, last, pad);
-	complete_glyphs(w);
-	size = take_bytes(w, err);
-	if (size < 0)
+	if (save_doc(w, pad, buf, len, err))
 		return w->last_error == HPDF_INVALID_OBJECT ? PDF_RETRY : -1;
-	*buf = w->buf;
-	*len = (size_t)size;
 	return 0;
 }
