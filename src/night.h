@@ -70,7 +70,10 @@ void night_plan_as_of(struct night *n, struct ng_date d);
 int night_exception(struct night *n, const struct party *p, const char *doc, const char *reason,
 		    struct ng_err *err);
 
-/* Lays out and draws one document for p; a PIN letter's PIN is wiped before this returns. */
+/* Lays out one document for p into n->dl; a PIN letter's PIN is opened just for it and wiped. */
+int night_layout(struct night *n, enum doc_type type, const struct party *p, struct ng_err *err);
+
+/* Lays out and draws one document for p; a PIN letter's layout is wiped too before this returns. */
 int night_render(struct night *n, enum doc_type type, const struct party *p, const unsigned char **buf,
 		 size_t *len, int *pages, struct ng_err *err);
 

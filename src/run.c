@@ -281,26 +281,32 @@ static int checkpoint(struct night *n, struct ng_err *err)
  * Lays out and draws one document. A PIN letter's PIN is opened just for
  * it and wiped, with the layout's copy, before this returns.
  */
-int night_render(struct night *n, enum doc_type type, const struct party *p,
-		  const unsigned char **buf, size_t *len, int *pages, struct ng_err *err)
+int night_layout(struct night *n, enum doc_type type, const struct party *p, struct ng_err *err)
 {
 	char pin[6] = "";
 	int rc = 0;
-
-	double t0 = now_s(), t1;
 
 	if (type == DOC_PINLETTER)
 		rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, err);
 	n->doc.pin = pin;
 	if (!rc)
 		rc = doc_build(&n->doc, type, &n->cf, p, err);
+	pin_wipe(pin);
+	n->doc.pin = NULL;
+	return rc;
+}
+
+int night_render(struct night *n, enum doc_type type, const struct party *p,
+		 const unsigned char **buf, size_t *len, int *pages, struct ng_err *err)
+{
+	double t0 = now_s(), t1;
+	int rc = night_layout(n, type, p, err);
+
 	t1 = now_s();
 	n->stage[ST_LAYOUT] += t1 - t0;
 	if (!rc)
 		rc = pdf_render(n->pdf, &n->dl, &(struct pdf_meta){ n->doc.title, n->as_of ? n->as_of : n->iso }, buf, len, err);
 	n->stage[ST_PDF] += now_s() - t1;
-	pin_wipe(pin);
-	n->doc.pin = NULL;
 	*pages = n->dl.npages;
 	if (type == DOC_PINLETTER)
 		dl_wipe(&n->dl);

@@ -113,17 +113,10 @@ static int rebuild(void *arg, const struct print_piece *pp, struct dlist **dl, s
 	struct night *n = arg;
 	enum doc_type type = type_of(pp->doc);
 	const struct party *p = NULL;
-	char pin[6] = "";
-	int rc;
+	int rc = load_as_of(n, pp->case_key, pp->as_of, pp->party_id, &p, err);
 
-	rc = load_as_of(n, pp->case_key, pp->as_of, pp->party_id, &p, err);
-	if (!rc && type == DOC_PINLETTER)
-		rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, err);
-	n->doc.pin = pin;
 	if (!rc)
-		rc = doc_build(&n->doc, type, &n->cf, p, err);
-	pin_wipe(pin);
-	n->doc.pin = NULL;
+		rc = night_layout(n, type, p, err);
 	back_to_tonight(n);
 	*dl = &n->dl;
 	if (rc)
