@@ -356,6 +356,26 @@ long ledger_case_count(struct ledger *L)
 	return n;
 }
 
+int ledger_exec_each(struct ledger *L, const char *const *q, size_t n, const char *arg, const char *what,
+		     struct ng_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		sqlite3_stmt *s = ledger_prepare(L, q[i], what, err);
+		int rc;
+
+		if (!s)
+			return -1;
+		sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE)
+			return dbfail(L, what, err);
+	}
+	return 0;
+}
+
 int ledger_forget_date(struct ledger *L, const char *run_date, struct ng_err *err)
 {
 	static const char *const del[] = {
@@ -363,24 +383,12 @@ int ledger_forget_date(struct ledger *L, const char *run_date, struct ng_err *er
 		"DELETE FROM runs WHERE run_date = ?1", "DELETE FROM print_pieces WHERE run_date = ?1",
 		"DELETE FROM print_batches WHERE run_date = ?1",
 	};
-	size_t i;
 
 	if (ledger_begin(L, err))
 		return -1;
-	for (i = 0; i < sizeof(del) / sizeof(*del); i++) {
-		sqlite3_stmt *s = NULL;
-		int rc = sqlite3_prepare_v2(L->db, del[i], -1, &s, NULL);
-
-		if (rc == SQLITE_OK) {
-			sqlite3_bind_text(s, 1, run_date, -1, SQLITE_STATIC);
-			rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-		}
-		sqlite3_finalize(s);
-		if (rc != SQLITE_OK) {
-			dbfail(L, "forgetting the date for --rerun", err);
-			ledger_rollback(L);
-			return -1;
-		}
+	if (ledger_exec_each(L, del, sizeof(del) / sizeof(*del), run_date, "forgetting the date for --rerun", err)) {
+		ledger_rollback(L);
+		return -1;
 	}
 	return ledger_commit(L, err);
 }

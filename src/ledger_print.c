@@ -49,19 +49,20 @@ static void read_piece(sqlite3_stmt *s, struct print_piece *p)
 	p->serial = -1;
 }
 
-static int count_of(struct ledger *L, const char *sql, const char *date, const char *what, int64_t *n,
-		    struct ng_err *err)
+/* The number the query gives for its one text argument (0 when it gives no row). */
+static int number_of(struct ledger *L, const char *sql, const char *arg, const char *what, int64_t *n,
+		     struct ng_err *err)
 {
 	sqlite3_stmt *s = ledger_prepare(L, sql, what, err);
 	int rc;
 
 	if (!s)
 		return -1;
-	sqlite3_bind_text(s, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : ledger_sqlfail(L, what, err);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ledger_sqlfail(L, what, err);
 }
 
 int ledger_print_planned(struct ledger *L, const char *date, int64_t *n, int *stale, struct ng_err *err)
@@ -69,13 +70,13 @@ int ledger_print_planned(struct ledger *L, const char *date, int64_t *n, int *st
 	int64_t matched, journaled;
 
 	/* The plan holds if it covers the date's journal exactly: piece for piece, same places. */
-	if (count_of(L, "SELECT count(*) FROM print_pieces WHERE run_date = ?1", date,
+	if (number_of(L, "SELECT count(*) FROM print_pieces WHERE run_date = ?1", date,
 		     "reading the print plan", n, err) ||
-	    count_of(L, "SELECT count(*) FROM print_pieces pp JOIN (SELECT ord, row_number() OVER"
+	    number_of(L, "SELECT count(*) FROM print_pieces pp JOIN (SELECT ord, row_number() OVER"
 			" (ORDER BY ord) AS seq FROM journal WHERE run_date = ?1) j"
 			" ON j.ord = pp.ord AND j.seq = pp.seq WHERE pp.run_date = ?1", date,
 		     "reading the print plan", &matched, err) ||
-	    count_of(L, "SELECT count(*) FROM journal WHERE run_date = ?1", date,
+	    number_of(L, "SELECT count(*) FROM journal WHERE run_date = ?1", date,
 		     "reading the print plan", &journaled, err))
 		return -1;
 	*stale = *n && (matched != *n || journaled != *n);
@@ -87,42 +88,20 @@ int ledger_print_forget(struct ledger *L, const char *date, struct ng_err *err)
 	static const char *const del[] = {
 		"DELETE FROM print_pieces WHERE run_date = ?1", "DELETE FROM print_batches WHERE run_date = ?1",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(del) / sizeof(*del); i++) {
-		sqlite3_stmt *s = ledger_prepare(L, del[i], "forgetting a stale print plan", err);
-		int rc;
-
-		if (!s)
-			return -1;
-		sqlite3_bind_text(s, 1, date, -1, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		sqlite3_finalize(s);
-		if (rc != SQLITE_DONE)
-			return ledger_sqlfail(L, "forgetting a stale print plan", err);
-	}
-	return 0;
+	return ledger_exec_each(L, del, sizeof(del) / sizeof(*del), date, "forgetting a stale print plan", err);
 }
 
 int ledger_imb_recent(struct ledger *L, const char *since, int64_t *n, struct ng_err *err)
 {
-	return count_of(L, "SELECT count(serial) FROM print_pieces WHERE run_date >= ?1", since,
+	return number_of(L, "SELECT count(serial) FROM print_pieces WHERE run_date >= ?1", since,
 			"counting recent IMb serials", n, err);
 }
 
 int ledger_imb_next(struct ledger *L, const char *mailer_id, int64_t *next, struct ng_err *err)
 {
-	sqlite3_stmt *s = ledger_prepare(L, "SELECT next FROM imb_serials WHERE mailer_id = ?1",
-					 "reading the next IMb serial", err);
-	int rc;
-
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, mailer_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	*next = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ledger_sqlfail(L, "reading the next IMb serial", err);
+	return number_of(L, "SELECT next FROM imb_serials WHERE mailer_id = ?1", mailer_id,
+			 "reading the next IMb serial", next, err);
 }
 
 int ledger_imb_save(struct ledger *L, const char *mailer_id, int64_t next, struct ng_err *err)

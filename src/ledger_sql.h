@@ -20,4 +20,8 @@ int ledger_sqlfail(struct ledger *L, const char *what, struct ng_err *err);
 /* A one-off statement (run once per command or night, not per case); NULL with err set. */
 sqlite3_stmt *ledger_prepare(struct ledger *L, const char *sql, const char *what, struct ng_err *err);
 
+/* Runs each statement of q in turn with ?1 bound to arg; stops at the first that fails. */
+int ledger_exec_each(struct ledger *L, const char *const *q, size_t n, const char *arg, const char *what,
+		     struct ng_err *err);
+
 #endif
