@@ -47,6 +47,16 @@ static struct zint_symbol *encode(int type, const char *data, struct ng_err *err
 	return sym;
 }
 
+/* A filled black rectangle on page (marks go on pages the document has already). */
+static void bar(struct dlist *dl, int page, float x, float y, float w, float h)
+{
+	size_t at = dl->n;
+
+	dl_rect(dl, x, y, w, h, 0, 0, DL_FILL);
+	if (dl->n > at)
+		dl->item[at].page = (uint16_t)page;
+}
+
 static int by_x(const void *a, const void *b)
 {
 	const struct zint_vector_rect *x = *(struct zint_vector_rect *const *)a;
@@ -105,11 +115,8 @@ int marks_imb(struct dlist *dl, int page, float x, float y, const char *tracking
 	for (i = 0; i < 65; i++) {
 		float lo = bars[i] == 'F' || bars[i] == 'D' ? y : mid - half_t;
 		float hi = bars[i] == 'F' || bars[i] == 'A' ? y + IMB_FULL : mid + half_t;
-		size_t at = dl->n;
 
-		dl_rect(dl, x + i * IMB_PITCH, lo, IMB_BAR_W, hi - lo, 0, 0, DL_FILL);
-		if (dl->n > at)
-			dl->item[at].page = (uint16_t)page;
+		bar(dl, page, x + i * IMB_PITCH, lo, IMB_BAR_W, hi - lo);
 	}
 	return dl->oom ? ng_fail(err, NG_EINTERNAL, "out of memory") : 0;
 }
@@ -138,14 +145,9 @@ int marks_datamatrix(struct dlist *dl, int page, float x, float y, float side, c
 	/* Without border or quiet zone the drawing is exactly width modules wide. */
 	unit = sym->vector->width / (float)sym->width;
 	top = y + sym->rows * module;
-	for (r = sym->vector->rectangles; r; r = r->next) {
-		size_t at = dl->n;
-
-		dl_rect(dl, x + r->x / unit * module, top - (r->y + r->height) / unit * module,
-			r->width / unit * module, r->height / unit * module, 0, 0, DL_FILL);
-		if (dl->n > at)
-			dl->item[at].page = (uint16_t)page;
-	}
+	for (r = sym->vector->rectangles; r; r = r->next)
+		bar(dl, page, x + r->x / unit * module, top - (r->y + r->height) / unit * module,
+		    r->width / unit * module, r->height / unit * module);
 	ZBarcode_Delete(sym);
 	return dl->oom ? ng_fail(err, NG_EINTERNAL, "out of memory") : 0;
 }
