@@ -326,25 +326,21 @@ fi
 verdict "6 config with cycle_day = 010 is read as decimal 10 or refused, never as octal 8 ($OCT)"
 
 # layouts: boxes outside the page, another way than run.sh's (coupon.ini [amount] x)
-K=$(corner negbox)
-cp -r "$ROOT/layouts" "$TMP/negbox/layouts"
-set_key "$TMP/negbox/layouts/common.ini" letterhead y -20 || problem "test set-up: no [letterhead] y in common.ini"
-set_key "$K" paths layouts "$TMP/negbox/layouts" || problem "test set-up: cannot point the config at the layouts copy"
-bad_setup negbox "$K" common.ini letterhead
+# bad_layout NAME FILE SECTION KEY VALUE: the run on a copy of the layouts with that one key changed.
+bad_layout() {
+	K=$(corner "$1")
+	cp -r "$ROOT/layouts" "$TMP/$1/layouts"
+	set_key "$TMP/$1/layouts/$2" "$3" "$4" "$5" || problem "test set-up: no [$3] $4 in $2"
+	set_key "$K" paths layouts "$TMP/$1/layouts" || problem "test set-up: cannot point the config at the layouts copy"
+	bad_setup "$1" "$K" "$2" "$3"
+}
+bad_layout negbox common.ini letterhead y -20
 verdict "6 layout box above the page (common.ini [letterhead] y = -20): exit 78, message names the file and the box"
 
-K=$(corner tallbox)
-cp -r "$ROOT/layouts" "$TMP/tallbox/layouts"
-set_key "$TMP/tallbox/layouts/notice.ini" table h 700 || problem "test set-up: no [table] h in notice.ini"
-set_key "$K" paths layouts "$TMP/tallbox/layouts" || problem "test set-up: cannot point the config at the layouts copy"
-bad_setup tallbox "$K" notice.ini table
+bad_layout tallbox notice.ini table h 700
 verdict "6 layout box below the page's foot (notice.ini [table] h = 700): exit 78, message names the file and the box"
 
-K=$(corner widebox)
-cp -r "$ROOT/layouts" "$TMP/widebox/layouts"
-set_key "$TMP/widebox/layouts/pinletter.ini" qr_link w 1e9 || problem "test set-up: no [qr_link] w in pinletter.ini"
-set_key "$K" paths layouts "$TMP/widebox/layouts" || problem "test set-up: cannot point the config at the layouts copy"
-bad_setup widebox "$K" pinletter.ini qr_link
+bad_layout widebox pinletter.ini qr_link w 1e9
 verdict "6 layout box 1e9 points wide (pinletter.ini [qr_link] w): exit 78, message names the file and the box"
 
 # fonts: a file that is not a font, and a real font cut short
