@@ -109,7 +109,10 @@ static int get_imb(const struct ini *ini, struct config *cfg, struct ng_err *err
 	return 0;
 }
 
-/* [print.<type>]: each job's sides and materials, with the shop's usual defaults. */
+/*
+ * [print.<type>]: each job's sides and materials, with the shop's usual
+ * defaults; [print] duplex is the default sides of notices and statements.
+ */
 static int get_jobs(const struct ini *ini, struct config *cfg, struct ng_err *err)
 {
 	static const char *const envelope[CFG_JOBS] = {
@@ -119,13 +122,15 @@ static int get_jobs(const struct ini *ini, struct config *cfg, struct ng_err *er
 		"none", "none", "#9 reply envelope to the remittance address", "none",
 	};
 	char key[64];
-	int i;
+	int i, duplex;
 
+	if (ini_bool(ini, "print:duplex", 1, &duplex, err))
+		return -1;
 	for (i = 0; i < CFG_JOBS; i++) {
 		struct print_job *j = &cfg->job[i];
 		const char *name = config_job_names[i];
 		/* Coupons and PIN letters are one sheet, printed one side. */
-		int sides = i < 2 ? cfg->duplex : 0;
+		int sides = i < 2 ? duplex : 0;
 
 		snprintf(key, sizeof(key), "print.%s:duplex", name);
 		if (ini_bool(ini, key, sides, &j->duplex, err))
@@ -190,8 +195,7 @@ int config_load(struct config *cfg, const char *path, struct ng_err *err)
 	    get_lines(ini, "agency", cfg->agency, err) ||
 	    get_lines(ini, "remit", cfg->remit, err) ||
 	    get_text(ini, "agency:phone", cfg->phone, sizeof(cfg->phone), 1, err) ||
-	    get_text(ini, "agency:tty", cfg->tty, sizeof(cfg->tty), 1, err) ||
-	    ini_bool(ini, "print:duplex", 1, &cfg->duplex, err))
+	    get_text(ini, "agency:tty", cfg->tty, sizeof(cfg->tty), 1, err))
 		goto cleanup;
 	if (get_jobs(ini, cfg, err) || get_imb(ini, cfg, err) ||
 	    ini_long(ini, "print:batch_max_pages", 10, 100000, 1000, 0, &n, err))

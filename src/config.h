@@ -42,7 +42,6 @@ struct config {
 	char agency[CFG_LINES][128]; /* return address, as printed */
 	char remit[CFG_LINES][128];  /* where coupons' payments go */
 	char phone[32], tty[32];
-	int duplex;                  /* [print] duplex: the default for every job */
 	struct print_job job[CFG_JOBS];
 	int batch_max_pages;         /* a print batch is split before it grows past this */
 	int fold_max_sheets;         /* more sheets than this go flat, in the large envelope */
