@@ -3,7 +3,7 @@
 # Quiet by default; V=1 shows full command lines.
 
 CC      ?= gcc
-PKGS    := libqrencode sqlite3 xlsxwriter libsodium harfbuzz harfbuzz-subset freetype2 fribidi zlib
+PKGS    := libqrencode sqlite3 xlsxwriter libsodium libcrypto harfbuzz harfbuzz-subset freetype2 fribidi zlib
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wwrite-strings -Wformat=2 -Wvla -fno-common
 OPT     ?= -O2 -g
