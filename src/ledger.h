@@ -192,6 +192,9 @@ struct print_piece {
 	int batch_page, batch_pages;
 	int64_t serial;              /* -1: no IMb */
 	char tracking[21], routing[12];
+	/* Its per-case PDF (in the run folder) as journaled: read by the batch's drawing only. */
+	char path[256], sha256[65];
+	int64_t bytes;
 };
 
 /* A print batch as written, for the job ticket. */

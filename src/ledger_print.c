@@ -221,7 +221,7 @@ int ledger_print_batch_pieces(struct ledger *L, const char *date, const char *ba
 		" coalesce(j.reprint_of, j.run_date), j.lang, j.pages, j.sheets,"
 		" coalesce(p.zip, ''), coalesce(p.delivery_point, ''), coalesce(p.country, ''),"
 		" pp.batch, pp.batch_page, pp.batch_pages, coalesce(pp.serial, -1), coalesce(pp.tracking, ''),"
-		" coalesce(pp.routing, '')"
+		" coalesce(pp.routing, ''), j.path, j.sha256, j.bytes"
 		" FROM print_pieces pp JOIN journal j ON j.run_date = pp.run_date AND j.ord = pp.ord"
 		" JOIN parties p ON p.party_id = j.party_id"
 		" WHERE pp.run_date = ?1 AND pp.batch = ?2 ORDER BY pp.batch_page",
@@ -248,6 +248,9 @@ int ledger_print_batch_pieces(struct ledger *L, const char *date, const char *ba
 		p->serial = sqlite3_column_int64(s, 17);
 		ledger_text_col(s, 18, p->tracking, sizeof(p->tracking));
 		ledger_text_col(s, 19, p->routing, sizeof(p->routing));
+		ledger_text_col(s, 20, p->path, sizeof(p->path));
+		ledger_text_col(s, 21, p->sha256, sizeof(p->sha256));
+		p->bytes = sqlite3_column_int64(s, 22);
 	}
 	if (rc != SQLITE_DONE)
 		ret = rc == SQLITE_NOMEM ? ng_fail(err, NG_EINTERNAL, "out of memory") :

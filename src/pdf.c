@@ -670,13 +670,9 @@ static void pad_fonts(struct pdf_writer *w, HPDF_Page page, int pad)
 	}
 }
 
-/*
- * A new document on the writer's handle: fonts stay loaded, everything
- * else starts afresh. zlevel: its compression level (0: libharu's).
- */
-static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta, int zlevel)
+/* A new document on the writer's handle: fonts stay loaded, everything else starts afresh. */
+static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta)
 {
-	haru_fast_deflate_level(zlevel);
 	w->error = 0;
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
@@ -699,11 +695,10 @@ static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta, int zle
 }
 
 /*
- * Adds dl's pages to the document, then blanks empty ones (a duplex
- * piece's back), and draws dl on them. Pages first: builders may add to an
- * earlier page later (footers, a summary).
+ * Adds dl's pages to the document, then draws dl on them. Pages first:
+ * builders may add to an earlier page later (footers, a summary).
  */
-static int draw_pages(struct pdf_writer *w, const struct dlist *dl, int blanks, struct ng_err *err)
+static int draw_pages(struct pdf_writer *w, const struct dlist *dl, struct ng_err *err)
 {
 	size_t i;
 	int p;
@@ -718,13 +713,10 @@ static int draw_pages(struct pdf_writer *w, const struct dlist *dl, int blanks, 
 		w->pages = pp;
 		w->npages_cap = dl->npages;
 	}
-	for (p = 0; p < dl->npages + blanks; p++) {
-		HPDF_Page page = HPDF_AddPage(w->pdf);
-
-		HPDF_Page_SetWidth(page, dl->page_w);
-		HPDF_Page_SetHeight(page, dl->page_h);
-		if (p < dl->npages)
-			w->pages[p] = page;
+	for (p = 0; p < dl->npages; p++) {
+		w->pages[p] = HPDF_AddPage(w->pdf);
+		HPDF_Page_SetWidth(w->pages[p], dl->page_w);
+		HPDF_Page_SetHeight(w->pages[p], dl->page_h);
 	}
 	for (i = 0; i < dl->n; i++)
 		if (dl->item[i].page < dl->npages)
@@ -752,8 +744,8 @@ static int save_doc(struct pdf_writer *w, int pad, const unsigned char **buf, si
 static int render_once(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
 		       int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
 {
-	begin_doc(w, meta, 0);
-	return draw_pages(w, dl, 0, err) || save_doc(w, pad, buf, len, err) ? -1 : 0;
+	begin_doc(w, meta);
+	return draw_pages(w, dl, err) || save_doc(w, pad, buf, len, err) ? -1 : 0;
 }
 
 /*
@@ -778,27 +770,3 @@ int pdf_render(struct pdf_writer *w, const struct dlist *dl, const struct pdf_me
 	return rc;
 }
 
-/*
- * Print batches: many pieces in one document. Fonts are embedded once per
- * batch, not per piece, so a batch costs less than its pieces did apart.
- * The caller lays out each piece again (layout is deterministic: the same
- * display list as its per-case PDF) and appends it.
- */
-int pdf_batch_begin(struct pdf_writer *w, const struct pdf_meta *meta, struct ng_err *err)
-{
-	w->last_error = 0;
-	begin_doc(w, meta, 1);
-	return w->error ? harufail(w, "to start a print batch", err) : 0;
-}
-
-int pdf_batch_add(struct pdf_writer *w, const struct dlist *dl, int blanks, struct ng_err *err)
-{
-	return draw_pages(w, dl, blanks, err);
-}
-
-int pdf_batch_end(struct pdf_writer *w, int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
-{
-	if (save_doc(w, pad, buf, len, err))
-		return w->last_error == HPDF_INVALID_OBJECT ? PDF_RETRY : -1;
-	return 0;
-}

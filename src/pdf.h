@@ -33,16 +33,6 @@ void pdf_free(struct pdf_writer *w);
 int pdf_render(struct pdf_writer *w, const struct dlist *dl, const struct pdf_meta *meta,
 	       const unsigned char **buf, size_t *len, struct ng_err *err);
 
-/*
- * A print batch: begin, add each piece's display list (then blanks empty
- * pages: a duplex piece's blank back), end. end returns PDF_RETRY when
- * libharu's save bug struck: draw the same batch again with pad one
- * higher (see pdf_render). The bytes are the writer's, as with pdf_render.
- */
-#define PDF_RETRY 2
-int pdf_batch_begin(struct pdf_writer *w, const struct pdf_meta *meta, struct ng_err *err);
-int pdf_batch_add(struct pdf_writer *w, const struct dlist *dl, int blanks, struct ng_err *err);
-int pdf_batch_end(struct pdf_writer *w, int pad, const unsigned char **buf, size_t *len, struct ng_err *err);
 
 /* Zeroes the last document's bytes (after a PIN letter). */
 void pdf_wipe(struct pdf_writer *w);

@@ -6,8 +6,10 @@
  * Batches are planned in the ledger first (piece -> batch, page, IMb
  * serial), in one transaction, then drawn batch by batch: a resumed run
  * draws the same batches with the same serials, and skips batches already
- * written whole. Each piece is laid out again from the ledger, exactly as
- * its per-case PDF was, so the shop prints what the archive holds.
+ * written whole. A batch is its pieces' per-case PDFs joined (pdfcat.c),
+ * each checked against the SHA-256 its journal row holds, so the shop
+ * prints what the archive holds; a piece whose file is gone is made again
+ * from the ledger and must come out the same.
  */
 #include "print.h"
 
@@ -23,7 +25,7 @@
 #include "log.h"
 #include "marks.h"
 #include "output.h"
-#include "pdf.h"
+#include "pdfcat.h"
 
 #define IMB_DAYS 45              /* USPS: a serial must not repeat within 45 days */
 
@@ -159,21 +161,78 @@ fail:
 struct drawer {
 	const struct print_ctx *c;
 	const struct box *imb, *mark;
+	struct pdf_cat *cat;
+	struct dlist marks;              /* one piece's IMb and sheet marks */
+	unsigned char *file;             /* one piece's per-case PDF, read back */
+	size_t file_cap;
 	struct batch_row row;
 	struct ng_err *err;
 };
 
 /* The sheet mark: batch number, the piece's sequence number, sheet n of m. */
-static int sheet_marks(struct drawer *d, struct dlist *dl, const struct print_piece *p, int duplex)
+static int sheet_marks(struct drawer *d, const struct print_piece *p, int duplex)
 {
 	int step = duplex ? 2 : 1, sheets = (p->batch_pages + step - 1) / step, s;
 	char text[48];
 
-	for (s = 0; s < sheets && s * step < dl->npages; s++) {
+	for (s = 0; s < sheets && s * step < p->pages; s++) {
 		snprintf(text, sizeof(text), "%.4s %06lld %d/%d", p->batch, (long long)p->seq, s + 1, sheets);
-		if (marks_datamatrix(dl, s * step, d->mark->x, d->mark->bottom, d->mark->w, text, d->err))
+		if (marks_datamatrix(&d->marks, s * step, d->mark->x, d->mark->bottom, d->mark->w, text, d->err))
 			return -1;
 	}
+	return 0;
+}
+
+/* path's bytes into d->file if it holds exactly len bytes; -1 (no error) if not. */
+static int read_back(struct drawer *d, const char *path, int64_t len)
+{
+	FILE *fp = fopen(path, "rb");
+	struct stat st;
+	int ok;
+
+	if (!fp)
+		return -1;
+	ok = fstat(fileno(fp), &st) == 0 && st.st_size == len && len > 0;
+	if (ok && (size_t)len > d->file_cap) {
+		unsigned char *b = realloc(d->file, (size_t)len);
+
+		if ((ok = b != NULL)) {
+			d->file = b;
+			d->file_cap = (size_t)len;
+		}
+	}
+	ok = ok && fread(d->file, 1, (size_t)len, fp) == (size_t)len;
+	fclose(fp);
+	return ok ? 0 : -1;
+}
+
+/*
+ * The piece's per-case PDF as the archive holds it, if its SHA-256 is
+ * the journal's; else (the file gone or changed since) made again from
+ * the ledger, which must give the journal's bytes.
+ */
+static int piece_bytes(struct drawer *d, const struct print_piece *p, const unsigned char **buf, size_t *len)
+{
+	const struct print_ctx *c = d->c;
+	char path[PATH_MAX + 300], sha[65];
+
+	snprintf(path, sizeof(path), "%s/%s", c->run_dir, p->path);
+	if (read_back(d, path, p->bytes) == 0) {
+		out_sha256(d->file, (size_t)p->bytes, sha);
+		if (!strcmp(sha, p->sha256)) {
+			*buf = d->file;
+			*len = (size_t)p->bytes;
+			return 0;
+		}
+	}
+	if (c->render(c->arg, p, buf, len, d->err))
+		return -1;
+	out_sha256(*buf, *len, sha);
+	if (strcmp(sha, p->sha256))
+		return ng_fail(d->err, NG_EDATA, "piece %lld (%s, case key %lld) made again is not the document "
+			       "the journal records (%s): the ledger changed since the documents were made; "
+			       "make the date again with --rerun", (long long)p->seq, p->doc,
+			       (long long)p->case_key, p->path);
 	return 0;
 }
 
@@ -181,22 +240,21 @@ static int draw_piece(struct print_piece *p, void *arg)
 {
 	struct drawer *d = arg;
 	const struct print_ctx *c = d->c;
-	int duplex = c->cfg->job[job_of(p->doc)].duplex;
-	struct dlist *dl = NULL;
-	int ret;
+	int duplex = c->cfg->job[job_of(p->doc)].duplex, pages = 0, ret;
+	const unsigned char *buf;
+	size_t len;
 
-	if (c->build(c->arg, p, &dl, d->err))
-		return -1;
-	if (dl->npages != p->pages) {
-		ret = ng_fail(d->err, NG_EDATA, "piece %lld (%s, case key %lld) lays out to %d pages, but "
-			      "its journal says %d: the ledger changed since the documents were made; "
-			      "make the date again with --rerun", (long long)p->seq, p->doc,
-			      (long long)p->case_key, dl->npages, p->pages);
-		goto done;
-	}
-	ret = (p->serial >= 0 && marks_imb(dl, 0, d->imb->x, d->imb->bottom, p->tracking, p->routing, d->err)) ||
-	      sheet_marks(d, dl, p, duplex) ||
-	      pdf_batch_add(c->pdf, dl, p->batch_pages - dl->npages, d->err);
+	dl_reset(&d->marks);
+	ret = piece_bytes(d, p, &buf, &len) ||
+	      (p->serial >= 0 && marks_imb(&d->marks, 0, d->imb->x, d->imb->bottom, p->tracking, p->routing, d->err)) ||
+	      sheet_marks(d, p, duplex) ||
+	      pdfcat_add(d->cat, buf, len, &d->marks, p->batch_pages - p->pages, &pages, d->err);
+	if (!ret && pages != p->pages)
+		ret = ng_fail(d->err, NG_EDATA, "piece %lld (%s, case key %lld) has %d pages, but its journal "
+			      "says %d; make the date again with --rerun", (long long)p->seq, p->doc,
+			      (long long)p->case_key, pages, p->pages);
+	if (d->file && c->cfg->job[job_of(p->doc)].secure)
+		memset(d->file, 0, d->file_cap);   /* a PIN letter's bytes hold its PIN */
 	if (!d->row.pieces)
 		d->row.first_seq = p->seq;
 	d->row.last_seq = p->seq;
@@ -204,7 +262,6 @@ static int draw_piece(struct print_piece *p, void *arg)
 	d->row.pages += p->batch_pages;
 	d->row.sheets += duplex ? p->batch_pages / 2 : p->batch_pages;
 	snprintf(d->row.doc, sizeof(d->row.doc), "%s", p->doc);
-done:
 	if (c->done)
 		c->done(c->arg, p);
 	return ret ? -1 : 0;
@@ -228,7 +285,7 @@ static int draw_batch(const char *batch, void *arg)
 	const struct print_ctx *c = d->c;
 	const unsigned char *buf;
 	char path[PATH_MAX + 200], title[128];
-	int pad, rc = PDF_RETRY, secure = strstr(batch, "-secure") != NULL;
+	int rc, secure = strstr(batch, "-secure") != NULL;
 	size_t len = 0;
 
 	/* With workers, batch Bnnn is worker nnn modulo jobs's. */
@@ -239,18 +296,14 @@ static int draw_batch(const char *batch, void *arg)
 		return -1;
 	if (d->row.pieces)
 		return 0;                                   /* written whole by an earlier try */
+	snprintf(d->row.batch, sizeof(d->row.batch), "%s", batch);
 	snprintf(title, sizeof(title), "noticegen print batch %s %s", c->date, batch);
-	for (pad = 0; pad < 6 && rc == PDF_RETRY; pad++) {
-		memset(&d->row, 0, sizeof(d->row));
-		snprintf(d->row.batch, sizeof(d->row.batch), "%s", batch);
-		if (pdf_batch_begin(c->pdf, &(struct pdf_meta){ title, c->date }, d->err) ||
-		    ledger_print_batch_pieces(c->L, c->date, batch, draw_piece, d, d->err))
-			return -1;
-		if (!d->row.pieces)
-			return ng_fail(d->err, NG_EINTERNAL, "print batch %s has no pieces", batch);
-		rc = pdf_batch_end(c->pdf, pad, &buf, &len, d->err);
-	}
-	if (rc)
+	pdfcat_begin(d->cat);
+	if (ledger_print_batch_pieces(c->L, c->date, batch, draw_piece, d, d->err))
+		return -1;
+	if (!d->row.pieces)
+		return ng_fail(d->err, NG_EINTERNAL, "print batch %s has no pieces", batch);
+	if (pdfcat_end(d->cat, title, c->date, &buf, &len, d->err))
 		return -1;
 	snprintf(path, sizeof(path), "%s/print/%s", c->run_dir, batch);
 	out_sha256(buf, len, d->row.sha256);
@@ -258,7 +311,7 @@ static int draw_batch(const char *batch, void *arg)
 	/* PIN letters' batches hold PINs: owner-only, like the letters. */
 	rc = out_write_file(path, buf, len, secure ? 0600 : 0644, 1, d->err);
 	if (secure)
-		pdf_wipe(c->pdf);
+		pdfcat_wipe(d->cat);
 	if (rc || ledger_batch_record(c->L, c->date, &d->row, d->err))
 		return -1;
 	log_info("print: %s: %lld pieces, %lld pages", batch, (long long)d->row.pieces, (long long)d->row.pages);
@@ -276,10 +329,18 @@ int print_plan(const struct print_ctx *c, struct ng_err *err)
 int print_draw(const struct print_ctx *c, struct ng_err *err)
 {
 	struct drawer d = { .c = c, .err = err };
+	int rc;
 
 	d.imb = layout_box(c->layout, "common", "imb");
 	d.mark = layout_box(c->layout, "common", "sheet_mark");
-	return ledger_print_batch_names(c->L, c->date, draw_batch, &d, err);
+	if (!(d.cat = pdfcat_new()))
+		return ng_fail(err, NG_EINTERNAL, "out of memory");
+	dl_init(&d.marks, 612, 792);
+	rc = ledger_print_batch_names(c->L, c->date, draw_batch, &d, err);
+	pdfcat_free(d.cat);
+	dl_release(&d.marks);
+	free(d.file);
+	return rc;
 }
 
 /* ---- job ticket, checksums, READY ---- */

@@ -14,19 +14,18 @@
 #include "layout.h"
 #include "ledger.h"
 
-struct pdf_writer;
-
 struct print_ctx {
 	struct ledger *L;
 	const struct config *cfg;
 	const struct layout *layout;
-	struct pdf_writer *pdf;
 	const char *run_dir, *date;
 	/*
-	 * Lays piece p out again, as its per-case PDF was (into a list the
-	 * caller owns); done is called after it is drawn (to wipe a PIN).
+	 * Makes piece p's per-case PDF again, as of its night (the bytes are
+	 * the callee's, valid until the next call), when its file is gone;
+	 * done is called after each piece is added (to wipe a PIN).
 	 */
-	int (*build)(void *arg, const struct print_piece *p, struct dlist **dl, struct ng_err *err);
+	int (*render)(void *arg, const struct print_piece *p, const unsigned char **buf, size_t *len,
+		      struct ng_err *err);
 	void (*done)(void *arg, const struct print_piece *p);
 	void *arg;
 	int job, jobs;               /* draw only batches whose number modulo jobs is job */

@@ -107,37 +107,38 @@ static int reprint_one(struct night *n, int64_t key, const struct reprint *rp, s
 	return night_journal(n, &r, err);
 }
 
-/* print_ctx.build: a journaled piece laid out again, as of its night. */
-static int rebuild(void *arg, const struct print_piece *pp, struct dlist **dl, struct ng_err *err)
+/* print_ctx.render: a journaled piece made again, as of its night. */
+static int remake(void *arg, const struct print_piece *pp, const unsigned char **buf, size_t *len,
+		  struct ng_err *err)
 {
 	struct night *n = arg;
 	enum doc_type type = type_of(pp->doc);
 	const struct party *p = NULL;
-	int rc = load_as_of(n, pp->case_key, pp->as_of, pp->party_id, &p, err);
+	int pages, rc = load_as_of(n, pp->case_key, pp->as_of, pp->party_id, &p, err);
 
 	if (!rc)
-		rc = night_layout(n, type, p, err);
+		rc = night_render(n, type, p, buf, len, &pages, err);
 	back_to_tonight(n);
-	*dl = &n->dl;
 	if (rc)
-		ng_err_prefix(err, "laying out piece %lld again for its print batch", (long long)pp->seq);
+		ng_err_prefix(err, "making piece %lld again for its print batch", (long long)pp->seq);
 	return rc ? -1 : 0;
 }
 
-/* print_ctx.done: a PIN letter's list holds the PIN. */
-static void rebuilt(void *arg, const struct print_piece *pp)
+/* print_ctx.done: a PIN letter made again left its PIN in the list and the writer. */
+static void remade(void *arg, const struct print_piece *pp)
 {
 	struct night *n = arg;
 
-	if (type_of(pp->doc) == DOC_PINLETTER)
+	if (type_of(pp->doc) == DOC_PINLETTER) {
 		dl_wipe(&n->dl);
+		pdf_wipe(n->pdf);
+	}
 }
 
 static struct print_ctx print_ctx(struct night *n)
 {
-	return (struct print_ctx){ .L = n->led, .cfg = &n->cfg, .layout = n->layout, .pdf = n->pdf,
-				   .run_dir = n->run_dir, .date = n->iso, .build = rebuild, .done = rebuilt,
-				   .arg = n, .job = 0, .jobs = 1 };
+	return (struct print_ctx){ .L = n->led, .cfg = &n->cfg, .layout = n->layout, .run_dir = n->run_dir,
+				   .date = n->iso, .render = remake, .done = remade, .arg = n, .job = 0, .jobs = 1 };
 }
 
 /*
