@@ -28,6 +28,7 @@ struct face {
 	hb_font_t *hb;          /* for shaped scripts */
 	double upem;
 	uint16_t *adv;          /* advance per BMP code point, font units; lazily filled */
+	uint8_t *cov;           /* per BMP code point: 0 not asked yet, 1 lacking, 2 covered */
 };
 
 #define MAX_ALIASES 8
@@ -206,6 +207,7 @@ static int add_face(struct fonts *f, const struct ini *ini, const char *script,
 		fc->ft = NULL;
 		fc->hb = NULL;
 		fc->adv = NULL;
+		fc->cov = NULL;
 		if (FT_New_Face(f->ft, fc->pub.cut, 0, &fc->ft) != 0 ||
 		    !(fc->adv = malloc(0x10000 * sizeof(*fc->adv)))) {
 			return ng_fail(err, NG_EINTERNAL, "cannot open '%s' again", fc->pub.cut);
@@ -361,6 +363,7 @@ void fonts_free(struct fonts *f)
 		if (f->face[i].ft)
 			FT_Done_Face(f->face[i].ft);
 		free(f->face[i].adv);
+		free(f->face[i].cov);
 	}
 	if (f->ft)
 		FT_Done_FreeType(f->ft);
@@ -394,9 +397,16 @@ int fonts_find(const struct fonts *f, const char *id)
 	return -1;
 }
 
+/* Kept per code point: choosing a face per character asked FreeType twice a character. */
 int fonts_covers(struct fonts *f, int face, uint32_t cp)
 {
-	return FT_Get_Char_Index(f->face[face].ft, cp) != 0;
+	struct face *fc = &f->face[face];
+
+	if (cp > 0xFFFF || (!fc->cov && !(fc->cov = calloc(0x10000, 1))))
+		return FT_Get_Char_Index(fc->ft, cp) != 0;
+	if (!fc->cov[cp])
+		fc->cov[cp] = FT_Get_Char_Index(fc->ft, cp) ? 2 : 1;
+	return fc->cov[cp] == 2;
 }
 
 /* Advance of cp in font units; characters the face lacks measure as its .notdef. */
