@@ -501,10 +501,15 @@ static int walk(struct pdf_cat *c, size_t b, size_t e, int pass, const struct co
 			in_contents = depth == 1 && array == 0 && j - i == 9 && !memcmp(s + i, "/Contents", 9);
 			i = j;
 		} else if (is_digit(s[i]) && (i == b || is_delim(s[i - 1]))) {
+			size_t end, g;
+
+			/* Most numbers (widths, coordinates) are not followed by a 0: no reference. */
+			for (end = i; end < e && is_digit(s[end]); end++)
+				;
+			g = skip_ws(c, end, e);
 			j = i;
-			if (!reference(c, &j, e, &k)) {
-				for (; i < e && is_digit(s[i]); i++)
-					;
+			if (g == end || g >= e || s[g] != '0' || !reference(c, &j, e, &k)) {
+				i = end;
 				continue;
 			}
 			if (pass == 0) {
