@@ -111,6 +111,19 @@ static int putf(struct pdf_cat *c, const char *fmt, ...)
 	return put(c, buf, (size_t)k);
 }
 
+/* "num 0 R", without printf: the batch writes one for every reference it copies. */
+static int put_ref(struct pdf_cat *c, uint32_t num)
+{
+	char b[16];
+	int k = sizeof(b);
+
+	b[--k] = 'R', b[--k] = ' ', b[--k] = '0', b[--k] = ' ';
+	do
+		b[--k] = (char)('0' + num % 10);
+	while ((num /= 10) > 0);
+	return put(c, b + k, sizeof(b) - (size_t)k);
+}
+
 /* A cheap 64-bit hash to find equal objects; equality is always decided by comparing bytes. */
 static uint64_t hash(const unsigned char *p, size_t n)
 {
@@ -213,7 +226,12 @@ static int is_ws(unsigned char ch)
 
 static int is_delim(unsigned char ch)
 {
-	return is_ws(ch) || (ch && strchr("()<>[]{}/%", ch));
+	switch (ch) {
+	case '(': case ')': case '<': case '>': case '[': case ']': case '{': case '}': case '/': case '%':
+		return 1;
+	default:
+		return is_ws(ch);
+	}
 }
 
 static int is_digit(unsigned char ch)
@@ -518,7 +536,7 @@ static int walk(struct pdf_cat *c, size_t b, size_t e, int pass, const struct co
 			} else if (put(c, s + lit, i - lit) ||
 				   (pc && in_contents && pc->marks ?
 				    putf(c, "[ %u 0 R %u 0 R %u 0 R ]", OBJ_SAVE, c->map[k], pc->marks) :
-				    putf(c, "%u 0 R", c->map[k]))) {
+				    put_ref(c, c->map[k]))) {
 				return -1;
 			}
 			if (pc && in_contents && array)
