@@ -3,12 +3,15 @@
 # Quiet by default; V=1 shows full command lines.
 
 CC      ?= gcc
-PKGS    := libqrencode sqlite3 xlsxwriter libsodium libcrypto harfbuzz harfbuzz-subset freetype2 fribidi zlib
+# libdeflate compresses the PDF streams (src/haru_fast.c); without its
+# pkg-config file (older packages ship none) it is linked by name.
+DEFLATE := $(shell pkg-config --exists libdeflate 2>/dev/null && echo libdeflate)
+PKGS    := libqrencode sqlite3 xlsxwriter libsodium libcrypto harfbuzz harfbuzz-subset freetype2 fribidi zlib $(DEFLATE)
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wwrite-strings -Wformat=2 -Wvla -fno-common
 OPT     ?= -O2 -g
 CFLAGS  += $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS  += -lhpdf -liniparser -lzint $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS  += -lhpdf -liniparser -lzint $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(if $(DEFLATE),,-ldeflate) -lm
 BUILD   ?= build
 
 ifeq ($(V),1)
