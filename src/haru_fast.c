@@ -312,15 +312,9 @@ static void zkeep(uint64_t fp, unsigned char *in, unsigned long nin, unsigned ch
  */
 #define CASE_LEVEL 4
 
-static int zlevel;                           /* 0: CASE_LEVEL */
-static struct libdeflate_compressor *compressor[13];   /* one per level, kept for the run */
+static struct libdeflate_compressor *compressor;      /* kept for the run */
 static unsigned char *zin, *zout;            /* one stream's input and output, reused */
 static size_t zin_cap, zout_cap;
-
-void haru_fast_deflate_level(int level)
-{
-	zlevel = level;
-}
 
 /* Grows *buf to at least n bytes; 0 if out of memory. */
 static int reserve(unsigned char **buf, size_t *cap, size_t n)
@@ -336,23 +330,21 @@ static int reserve(unsigned char **buf, size_t *cap, size_t n)
 	return 1;
 }
 
-/* The len bytes of memory stream src (checked by mem_size) compressed at level, in zout; 0 on failure. */
-static size_t compress_mem(HPDF_Stream src, unsigned long len, int level)
+/* The len bytes of memory stream src (checked by mem_size) compressed, in zout; 0 on failure. */
+static size_t compress_mem(HPDF_Stream src, unsigned long len)
 {
-	struct libdeflate_compressor **c = &compressor[level];
-
-	if (!*c && !(*c = libdeflate_alloc_compressor(level)))
+	if (!compressor && !(compressor = libdeflate_alloc_compressor(CASE_LEVEL)))
 		return 0;
-	if (!reserve(&zin, &zin_cap, len) || !reserve(&zout, &zout_cap, libdeflate_zlib_compress_bound(*c, len)))
+	if (!reserve(&zin, &zin_cap, len) ||
+	    !reserve(&zout, &zout_cap, libdeflate_zlib_compress_bound(compressor, len)))
 		return 0;
 	mem_copy(src, 0, len, zin);
-	return libdeflate_zlib_compress(*c, zin, len, zout, zout_cap);
+	return libdeflate_zlib_compress(compressor, zin, len, zout, zout_cap);
 }
 
 HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream dst, HPDF_Encrypt e)
 {
 	long len = fast && !e ? mem_size(src) : -1;
-	int level = zlevel >= 1 && zlevel <= 12 ? zlevel : CASE_LEVEL;
 	struct zentry *hit;
 	unsigned char *in, *out;
 	size_t n;
@@ -362,20 +354,11 @@ HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream ds
 	if (len <= 0 || (!zcache && !(zcache = calloc(ZSLOTS, sizeof(*zcache)))) ||
 	    (!zseen && !(zseen = calloc(ZSEEN, sizeof(*zseen)))))
 		return plain_deflate(src, dst, e);
-	/*
-	 * Another level bypasses the cache: what it holds was made at
-	 * CASE_LEVEL, and a batch's bytes must not depend on what the process
-	 * drew before.
-	 */
-	if (level != CASE_LEVEL) {
-		n = compress_mem(src, (unsigned long)len, level);
-		return n ? HPDF_Stream_Write(dst, zout, (HPDF_UINT)n) : plain_deflate(src, dst, e);
-	}
 	fp = fingerprint(src, (unsigned long)len);
 	hit = zfind(src, (unsigned long)len, fp);
 	if (hit)
 		return HPDF_Stream_Write(dst, hit->out, (HPDF_UINT)hit->nout);
-	if (!(n = compress_mem(src, (unsigned long)len, level)))
+	if (!(n = compress_mem(src, (unsigned long)len)))
 		return plain_deflate(src, dst, e);
 	ret = HPDF_Stream_Write(dst, zout, (HPDF_UINT)n);
 	if (ret != HPDF_OK || !seen_before(fp))
