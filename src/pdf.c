@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pdfnum.h"
+#include "utf8.h"
+
 #define MAX_FACES 32
 
 #define QR_KEPT 64                  /* QR codes kept encoded (a night has a few dozen) */
@@ -41,6 +44,13 @@ struct pdf_writer {
 	unsigned doc;                       /* documents begun: which forms belong to this one */
 	struct qr_ops qr[QR_KEPT];
 	unsigned qr_next;
+	/* The text object open on tpage (NULL: none) and the state it has set. */
+	HPDF_Page tpage;
+	HPDF_Font tfont;
+	float tsize, tgray;
+	int tmode;
+	char *tbuf;                         /* one text run's operators */
+	size_t tcap;
 };
 
 static const uint16_t no_comps[1] = { 0 };   /* a glyph with no components */
@@ -141,6 +151,7 @@ void pdf_free(struct pdf_writer *w)
 		free(w->qr[i].ops);
 	}
 	free(w->buf);
+	free(w->tbuf);
 	free(w->pages);
 	free(w);
 }
@@ -539,33 +550,137 @@ static void complete_glyphs(struct pdf_writer *w)
 	}
 }
 
+/*
+ * Text runs in a row on a page share one text object, and the fill, font
+ * and rendering mode are set only when they change: a page is mostly
+ * text runs, and each had cost a BT, g, Tf, Td, Tj, ET of its own.
+ */
+static void text_close(struct pdf_writer *w)
+{
+	if (!w->tpage)
+		return;
+	if (w->tmode != HPDF_FILL)
+		HPDF_Page_SetTextRenderingMode(w->tpage, HPDF_FILL);
+	HPDF_Page_EndText(w->tpage);
+	w->tpage = NULL;
+}
+
+static void text_byte(char *out, size_t *n, unsigned char b)
+{
+	switch (b) {
+	case '(': case ')': case '\\':
+		out[(*n)++] = '\\', out[(*n)++] = (char)b;
+		break;
+	case '\r':
+		out[(*n)++] = '\\', out[(*n)++] = 'r';
+		break;
+	case '\n':
+		out[(*n)++] = '\\', out[(*n)++] = 'n';
+		break;
+	default:
+		out[(*n)++] = (char)b;
+	}
+}
+
+/*
+ * Shows s at (x, y) as libharu's ShowText would for a Type0 font with the
+ * UTF-8 encoder (each character a 2-byte CID, its code point; its glyph
+ * flagged for the subset), but as a binary string: half the bytes of
+ * libharu's hex, and no width computed. -1 (nothing written) for text
+ * outside the Basic Multilingual Plane, left to libharu.
+ */
+static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, float x, float y, const char *s)
+{
+	HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
+	const char *p = s, *end = s + strlen(s);
+	size_t n = 0, need = 64 + 4 * (size_t)(end - s);
+
+	if (fa->type != HPDF_FONT_TYPE0_TT || !fa->fontdef || fa->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+		return -1;
+	if (need > w->tcap) {
+		char *b = realloc(w->tbuf, need);
+
+		if (!b)
+			return -1;
+		w->tbuf = b;
+		w->tcap = need;
+	}
+	memcpy(w->tbuf, "1 0 0 1 ", 8);
+	n = 8 + (size_t)pdf_num(w->tbuf + 8, x);
+	w->tbuf[n++] = ' ';
+	n += (size_t)pdf_num(w->tbuf + n, y);
+	memcpy(w->tbuf + n, " Tm\n(", 5);
+	n += 5;
+	while (p < end) {
+		uint32_t cp = utf8_next(&p, end);
+
+		if (cp == 0 || cp > 0xFFFF)
+			return -1;
+		text_byte(w->tbuf, &n, (unsigned char)(cp >> 8));
+		text_byte(w->tbuf, &n, (unsigned char)cp);
+	}
+	memcpy(w->tbuf + n, ") Tj\n", 5);
+	n += 5;
+	for (p = s; p < end;)
+		HPDF_TTFontDef_GetCharWidth(fa->fontdef, (HPDF_UINT16)utf8_next(&p, end));
+	HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)n);
+	return 0;
+}
+
+static void draw_text(struct pdf_writer *w, HPDF_Page page, const struct dlist *dl, const struct dl_item *it)
+{
+	int bold = fonts_face(w->fonts, it->face)->synthetic_bold;
+	int mode = (it->flags & DL_INVISIBLE) ? HPDF_INVISIBLE : bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL;
+	HPDF_Font font = font_for(w, it->face);
+	const char *s = dl_str(dl, it);
+
+	if (!*s)
+		return;
+	if (w->tpage != page) {
+		text_close(w);
+		HPDF_Page_SetGrayFill(page, it->gray);
+		HPDF_Page_BeginText(page);
+		w->tpage = page;
+		w->tfont = NULL;
+		w->tgray = it->gray;
+		w->tmode = HPDF_FILL;
+	} else if (it->gray != w->tgray) {
+		HPDF_Page_SetGrayFill(page, it->gray);
+		w->tgray = it->gray;
+	}
+	if (bold) {
+		/* Stroking the glyphs' outlines as well as filling them thickens them. */
+		HPDF_Page_SetGrayStroke(page, it->gray);
+		HPDF_Page_SetLineWidth(page, it->size * 0.035f);
+	}
+	if (mode != w->tmode) {
+		HPDF_Page_SetTextRenderingMode(page, (HPDF_TextRenderingMode)mode);
+		w->tmode = mode;
+	}
+	if (font != w->tfont || it->size != w->tsize) {
+		HPDF_Page_SetFontAndSize(page, font, it->size);
+		w->tfont = font;
+		w->tsize = it->size;
+	}
+	if (show_text(w, page, font, it->x, it->y, s)) {
+		HPDF_Page_SetTextMatrix(page, 1, 0, 0, 1, it->x, it->y);
+		HPDF_Page_ShowText(page, s);
+	}
+}
+
 static void draw_item(struct pdf_writer *w, HPDF_Page page, const struct dlist *dl,
 		      const struct dl_item *it)
 {
 	static const HPDF_UINT16 dash[] = { 3 };
 
-	switch ((enum dl_kind)it->kind) {
-	case DL_TEXT: {
-		int bold = fonts_face(w->fonts, it->face)->synthetic_bold;
-
-		HPDF_Page_SetGrayFill(page, it->gray);
-		if (bold) {
-			/* Stroking the glyphs' outlines as well as filling them thickens them. */
-			HPDF_Page_SetGrayStroke(page, it->gray);
-			HPDF_Page_SetLineWidth(page, it->size * 0.035f);
-		}
-		HPDF_Page_BeginText(page);
-		if (it->flags & DL_INVISIBLE)
-			HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
-		else if (bold)
-			HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE);
-		HPDF_Page_SetFontAndSize(page, font_for(w, it->face), it->size);
-		HPDF_Page_TextOut(page, it->x, it->y, dl_str(dl, it));
-		if ((it->flags & DL_INVISIBLE) || bold)
-			HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
-		HPDF_Page_EndText(page);
-		break;
+	if (it->kind == DL_TEXT) {
+		draw_text(w, page, dl, it);
+		return;
 	}
+	text_close(w);
+	switch ((enum dl_kind)it->kind) {
+	case DL_TEXT:
+		break;
 	case DL_RECT:
 		if (it->flags & DL_FILL)
 			HPDF_Page_SetGrayFill(page, it->gray);
@@ -677,6 +792,7 @@ static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta)
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
 	w->doc++;
+	w->tpage = NULL;
 	forget_glyphs(w);
 	HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
 	HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
@@ -721,6 +837,7 @@ static int draw_pages(struct pdf_writer *w, const struct dlist *dl, struct ng_er
 	for (i = 0; i < dl->n; i++)
 		if (dl->item[i].page < dl->npages)
 			draw_item(w, w->pages[dl->item[i].page], dl, &dl->item[i]);
+	text_close(w);
 	return w->error ? harufail(w, "to draw a page", err) : 0;
 }
 

@@ -22,8 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <math.h>
 #include <zlib.h>
+
+#include "pdfnum.h"
 
 enum {
 	OBJ_CATALOG = 1,
@@ -604,37 +605,6 @@ static int scratch(struct pdf_cat *c, size_t need)
 	return 0;
 }
 
-/*
- * v as PDF writes a number: at most 3 decimals, no trailing zeros. By hand:
- * printf's float formatting was most of the cost of a marks stream.
- */
-static int fmt_num(char *out, float v)
-{
-	long t = lrintf(v * 1000.0f);
-	unsigned long a = (unsigned long)(t < 0 ? -t : t), frac = a % 1000;
-	int k = 0, d;
-	char rev[24];
-
-	if (t < 0)
-		out[k++] = '-';
-	a /= 1000;
-	d = 0;
-	do
-		rev[d++] = (char)('0' + a % 10);
-	while ((a /= 10) > 0);
-	while (d > 0)
-		out[k++] = rev[--d];
-	if (frac) {
-		out[k++] = '.';
-		for (d = 100; frac; d /= 10) {
-			out[k++] = (char)('0' + frac / (unsigned long)d);
-			frac %= (unsigned long)d;
-		}
-	}
-	out[k] = 0;
-	return k;
-}
-
 /* The marks on page of the piece (filled rectangles) as a stream ending the page's q; *to 0 if none. */
 static int marks_stream(struct pdf_cat *c, const struct dlist *m, int page, uint32_t *to)
 {
@@ -656,7 +626,7 @@ static int marks_stream(struct pdf_cat *c, const struct dlist *m, int page, uint
 		if (it->page != page || it->kind != DL_RECT)
 			continue;
 		for (int k = 0; k < 4; k++) {
-			n += (size_t)fmt_num((char *)c->scratch + n, k == 0 ? it->x : k == 1 ? it->y : k == 2 ? it->w : it->h);
+			n += (size_t)pdf_num((char *)c->scratch + n, k == 0 ? it->x : k == 1 ? it->y : k == 2 ? it->w : it->h);
 			c->scratch[n++] = ' ';
 		}
 		memcpy(c->scratch + n, "re\n", 3);
