@@ -46,6 +46,7 @@
 #include <hpdf_utils.h>
 #include <libdeflate.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,11 @@ static array_write_fn plain_array_write;
 static save_font_fn plain_save_font;
 static char_width_fn plain_char_width;
 
+static int version_ok(void)
+{
+	return !strcmp(HPDF_GetVersion(), "2.3.0");
+}
+
 int haru_fast_init(void)
 {
 	const char *off = getenv("NOTICEGEN_PLAIN_LIBHARU");
@@ -90,7 +96,7 @@ int haru_fast_init(void)
 	plain_array_write = (array_write_fn)dlsym(RTLD_NEXT, "HPDF_Array_Write");
 	plain_save_font = (save_font_fn)dlsym(RTLD_NEXT, "HPDF_TTFontDef_SaveFontData");
 	plain_char_width = (char_width_fn)dlsym(RTLD_NEXT, "HPDF_TTFontDef_GetCharWidth");
-	fast = !strcmp(HPDF_GetVersion(), "2.3.0") && !(off && *off == '1') &&
+	fast = version_ok() && !(off && *off == '1') &&
 	       plain_glyphid && plain_memcpy && plain_memset && plain_type0 && plain_fontdef_free &&
 	       plain_encoder_free && plain_deflate && plain_array_write &&
 	       plain_save_font && plain_char_width;
@@ -127,8 +133,58 @@ static HPDF_UINT16 lookup(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 	return (HPDF_UINT16)(cm->glyph_id_array[idx] + cm->id_delta[i]);
 }
 
+/* ---- Glyphs by number, for shaped scripts (in both modes: it is no speed-up). ---- */
+
+#define GLYPH_FONTS 8
+
+static struct {
+	HPDF_FontDef def;
+	char name[HPDF_LIMIT_MAX_NAME_LEN + 1];
+} glyph_fonts[GLYPH_FONTS];
+
+int haru_fast_glyph_codes(HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr a = def ? def->attr : NULL;
+
+	if (!version_ok() || !a || def->type != HPDF_FONTDEF_TYPE_TRUETYPE ||
+	    a->num_glyphs > HARU_GLYPH_CODE_LAST - HARU_GLYPH_CODE_FIRST + 1)
+		return -1;
+	for (int i = 0; i < GLYPH_FONTS; i++)
+		if (!glyph_fonts[i].def || glyph_fonts[i].def == def) {
+			glyph_fonts[i].def = def;
+			snprintf(glyph_fonts[i].name, sizeof(glyph_fonts[i].name), "%s", def->base_font);
+			return 0;
+		}
+	return -1;
+}
+
+void haru_fast_glyph_codes_off(HPDF_FontDef def)
+{
+	for (int i = 0; i < GLYPH_FONTS; i++)
+		if (glyph_fonts[i].def == def)
+			glyph_fonts[i].def = NULL;
+}
+
+/* The glyph a private-use code names in a font given glyph codes; -1 if none. */
+static int glyph_code(HPDF_FontDef def, HPDF_UINT16 unicode)
+{
+	if (unicode < HARU_GLYPH_CODE_FIRST || unicode > HARU_GLYPH_CODE_LAST)
+		return -1;
+	for (int i = 0; i < GLYPH_FONTS; i++)
+		if (glyph_fonts[i].def == def && !strcmp(glyph_fonts[i].name, def->base_font)) {
+			unsigned gid = unicode - HARU_GLYPH_CODE_FIRST;
+
+			return gid < ((HPDF_TTFontDefAttr)def->attr)->num_glyphs ? (int)gid : 0;
+		}
+	return -1;
+}
+
 HPDF_UINT16 HPDF_TTFontDef_GetGlyphid(HPDF_FontDef fontdef, HPDF_UINT16 unicode)
 {
+	int g = glyph_code(fontdef, unicode);
+
+	if (g >= 0)
+		return (HPDF_UINT16)g;
 	/*
 	 * No cache across calls: libharu makes and frees font definitions as it
 	 * goes, and a cache keyed by their address gave a later font the glyph

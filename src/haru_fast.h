@@ -4,7 +4,23 @@
 #ifndef NG_HARU_FAST_H
 #define NG_HARU_FAST_H
 
+#include <hpdf.h>
+#include <hpdf_fontdef.h>
+
 /* Turns them on if the library is the version they match; returns 1 if on. */
 int haru_fast_init(void);
+
+/*
+ * Glyphs by number: in a font given glyph codes, the private-use code
+ * point HARU_GLYPH_CODE_FIRST + g draws glyph g, so that text shaped by
+ * HarfBuzz (conjuncts, reordered vowel signs: glyphs no character maps to)
+ * can be drawn as text in the embedded font. It holds in both modes, since
+ * it is not a speed-up. -1 if the font has more glyphs than there are
+ * codes, or the library is not the version this was written against.
+ */
+#define HARU_GLYPH_CODE_FIRST 0xE000
+#define HARU_GLYPH_CODE_LAST 0xF8FF
+int haru_fast_glyph_codes(HPDF_FontDef def);
+void haru_fast_glyph_codes_off(HPDF_FontDef def);
 
 #endif

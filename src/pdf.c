@@ -4,7 +4,6 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include FT_OUTLINE_H
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_pages.h>
@@ -38,10 +37,7 @@ struct pdf_writer {
 	size_t cap;
 	HPDF_Page *pages;
 	int npages_cap;
-	char **paths[MAX_FACES];            /* shaped scripts: each glyph's outline, by glyph id */
-	struct glyph_form *forms[MAX_FACES]; /* shaped scripts: each glyph's Form XObject, by glyph id */
 	uint16_t **comps[MAX_FACES];        /* each glyph's components, all levels: count, then ids */
-	unsigned doc;                       /* documents begun: which forms belong to this one */
 	struct qr_ops qr[QR_KEPT];
 	unsigned qr_next;
 	/* The text object open on tpage (NULL: none) and the state it has set. */
@@ -54,12 +50,6 @@ struct pdf_writer {
 };
 
 static const uint16_t no_comps[1] = { 0 };   /* a glyph with no components */
-
-/* A glyph's Form XObject in the document being rendered (doc == the writer's). */
-struct glyph_form {
-	HPDF_Dict obj;
-	unsigned doc;
-};
 
 /* libharu calls this on every error; remember it and let the caller check. Never longjmp. */
 static void on_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
@@ -121,6 +111,12 @@ struct pdf_writer *pdf_new(struct fonts *fonts, struct ng_err *err)
 				f->src, (unsigned)w->error);
 			goto fail;
 		}
+		if (fonts_hb(fonts, i) && haru_fast_glyph_codes(HPDF_GetFontDef(w->pdf, w->font_name[i]))) {
+			ng_fail(err, NG_ECONFIG, "font '%s' (%s), cut for a shaped script, has more than %d glyphs "
+				"or the PDF library is not version 2.3.0: narrow its keep = ranges", f->src, f->id,
+				HARU_GLYPH_CODE_LAST - HARU_GLYPH_CODE_FIRST + 1);
+			goto fail;
+		}
 	}
 	return w;
 fail:
@@ -132,6 +128,9 @@ void pdf_free(struct pdf_writer *w)
 {
 	if (!w)
 		return;
+	for (int f = 0; w->pdf && f < fonts_count(w->fonts) && f < MAX_FACES; f++)
+		if (w->font_name[f] && fonts_hb(w->fonts, f))
+			haru_fast_glyph_codes_off(HPDF_GetFontDef(w->pdf, w->font_name[f]));
 	if (w->pdf)
 		HPDF_Free(w->pdf);
 	for (int f = 0; f < MAX_FACES; f++) {
@@ -139,12 +138,6 @@ void pdf_free(struct pdf_writer *w)
 			if (w->comps[f][g] != no_comps)
 				free(w->comps[f][g]);
 		free(w->comps[f]);
-		free(w->forms[f]);
-		if (!w->paths[f])
-			continue;
-		for (int g = 0; g < 0x10000; g++)
-			free(w->paths[f][g]);
-		free(w->paths[f]);
 	}
 	for (int i = 0; i < QR_KEPT; i++) {
 		free(w->qr[i].payload);
@@ -271,188 +264,6 @@ static void draw_qr(struct pdf_writer *w, HPDF_Page page, const struct dl_item *
 	HPDF_Stream_WriteStr(out, "f\nQ\n");
 }
 
-/* A glyph outline as PDF path operators in font units, built once per run. */
-struct path_buf {
-	char *s;
-	size_t n, cap;
-	double lx, ly;          /* the current point */
-};
-
-static void put(struct path_buf *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct path_buf *p, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	if (p->n + 96 > p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 512;
-		char *q = realloc(p->s, cap);
-
-		if (!q)
-			return;
-		p->s = q;
-		p->cap = cap;
-	}
-	va_start(ap, fmt);
-	len = vsnprintf(p->s + p->n, p->cap - p->n, fmt, ap);
-	va_end(ap);
-	if (len > 0 && (size_t)len < p->cap - p->n)
-		p->n += (size_t)len;
-}
-
-static int move_to(const FT_Vector *to, void *u)
-{
-	struct path_buf *p = u;
-
-	put(p, "%ld %ld m\n", (long)to->x, (long)to->y);
-	p->lx = to->x;
-	p->ly = to->y;
-	return 0;
-}
-
-static int line_to(const FT_Vector *to, void *u)
-{
-	struct path_buf *p = u;
-
-	put(p, "%ld %ld l\n", (long)to->x, (long)to->y);
-	p->lx = to->x;
-	p->ly = to->y;
-	return 0;
-}
-
-/* TrueType's quadratic curves, as the cubic Béziers PDF draws. */
-static int conic_to(const FT_Vector *c, const FT_Vector *to, void *u)
-{
-	struct pen_pt { double x, y; } c1, c2;
-	struct path_buf *p = u;
-
-	c1.x = p->lx + 2.0 / 3 * (c->x - p->lx);
-	c1.y = p->ly + 2.0 / 3 * (c->y - p->ly);
-	c2.x = to->x + 2.0 / 3 * (c->x - to->x);
-	c2.y = to->y + 2.0 / 3 * (c->y - to->y);
-	/* Whole font units: half a unit off is a thousandth of a point at 10 points, and the bytes are fewer. */
-	put(p, "%.0f %.0f %.0f %.0f %ld %ld c\n", c1.x, c1.y, c2.x, c2.y, (long)to->x, (long)to->y);
-	p->lx = to->x;
-	p->ly = to->y;
-	return 0;
-}
-
-static int cubic_to(const FT_Vector *c1, const FT_Vector *c2, const FT_Vector *to, void *u)
-{
-	struct path_buf *p = u;
-
-	put(p, "%ld %ld %ld %ld %ld %ld c\n", (long)c1->x, (long)c1->y, (long)c2->x, (long)c2->y,
-	    (long)to->x, (long)to->y);
-	p->lx = to->x;
-	p->ly = to->y;
-	return 0;
-}
-
-/* The outline of glyph gid of face as path operators (NUL-terminated), cached for the run. */
-static const char *glyph_path(struct pdf_writer *w, int face, unsigned gid)
-{
-	static const FT_Outline_Funcs funcs = { move_to, line_to, conic_to, cubic_to, 0, 0 };
-	FT_Face ft = fonts_ft(w->fonts, face);
-	struct path_buf p = { 0 };
-
-	if (gid >= 0x10000)
-		return "";
-	if (!w->paths[face] && !(w->paths[face] = calloc(0x10000, sizeof(char *))))
-		return "";
-	if (w->paths[face][gid])
-		return w->paths[face][gid];
-	if (FT_Load_Glyph(ft, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_HINTING) == 0 &&
-	    ft->glyph->format == FT_GLYPH_FORMAT_OUTLINE && ft->glyph->outline.n_contours > 0)
-		FT_Outline_Decompose(&ft->glyph->outline, &funcs, &p);
-	w->paths[face][gid] = p.s ? p.s : calloc(1, 1);
-	return w->paths[face][gid] ? w->paths[face][gid] : "";
-}
-
-/*
- * Glyph gid of face as a Form XObject of this document: its outline filled,
- * in font units. Each glyph's outline is then written once per document
- * however often it is drawn, and its compressed stream is the same in
- * every document (haru_fast.c compresses it once per run). NULL if the
- * glyph draws nothing or on failure.
- */
-static HPDF_Dict glyph_form(struct pdf_writer *w, int face, unsigned gid)
-{
-	FT_Face ft = fonts_ft(w->fonts, face);
-	const char *path = glyph_path(w, face, gid);
-	struct glyph_form *gf;
-	HPDF_Box box;
-	HPDF_Dict obj;
-
-	if (!*path || gid >= 0x10000)
-		return NULL;
-	if (!w->forms[face] && !(w->forms[face] = calloc(0x10000, sizeof(*w->forms[face]))))
-		return NULL;
-	gf = &w->forms[face][gid];
-	if (gf->doc == w->doc)
-		return gf->obj;
-	obj = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
-	if (!obj)
-		return NULL;
-	obj->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
-	obj->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-	box.left = (HPDF_REAL)ft->bbox.xMin;
-	box.bottom = (HPDF_REAL)ft->bbox.yMin;
-	box.right = (HPDF_REAL)ft->bbox.xMax;
-	box.top = (HPDF_REAL)ft->bbox.yMax;
-	if (HPDF_Dict_AddName(obj, "Type", "XObject") != HPDF_OK ||
-	    HPDF_Dict_AddName(obj, "Subtype", "Form") != HPDF_OK ||
-	    HPDF_Dict_Add(obj, "BBox", HPDF_Box_Array_New(w->pdf->mmgr, box)) != HPDF_OK ||
-	    HPDF_Stream_WriteStr(obj->stream, path) != HPDF_OK || HPDF_Stream_WriteStr(obj->stream, "f\n") != HPDF_OK)
-		return NULL;
-	gf->obj = obj;
-	gf->doc = w->doc;
-	return obj;
-}
-
-/*
- * A complex-script run (Bengali): shaped with HarfBuzz, each glyph's outline
- * filled, since the PDF library can only place characters, not the
- * conjuncts and reordered vowel signs shaping makes. Each glyph is a Form
- * XObject of the document; the run is drawn in font units under one cm,
- * each glyph moved to from the last by a whole number of units. The text
- * itself goes on top, invisible, so it can be searched and copied.
- */
-static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *s)
-{
-	const struct shaped_run *run = fonts_shape(w->fonts, it->face, s, it->len);
-	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
-	double scale = it->size / fonts_upem(w->fonts, it->face);
-	long pen = 0, at_x = 0, at_y = 0;
-	unsigned int i;
-	char op[128];
-
-	HPDF_Page_SetGrayFill(page, it->gray);
-	/* A self-contained q ... Q block: libharu's own state is untouched. */
-	snprintf(op, sizeof(op), "q %.5f 0 0 %.5f %.2f %.2f cm\n", scale, scale, it->x, it->y);
-	HPDF_Stream_WriteStr(out, op);
-	for (i = 0; run && i < run->n; i++) {
-		HPDF_Dict form = glyph_form(w, it->face, run->gid[i]);
-		long x = pen + run->x_off[i], y = run->y_off[i];
-
-		if (form) {
-			if (x != at_x || y != at_y) {
-				snprintf(op, sizeof(op), "1 0 0 1 %ld %ld cm\n", x - at_x, y - at_y);
-				HPDF_Stream_WriteStr(out, op);
-				at_x = x;
-				at_y = y;
-			}
-			HPDF_Page_ExecuteXObject(page, form);
-		}
-		pen += run->x_adv[i];
-	}
-	HPDF_Stream_WriteStr(out, "Q\n");
-	HPDF_Page_BeginText(page);
-	HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
-	HPDF_Page_SetFontAndSize(page, font_for(w, it->face), it->size);
-	HPDF_Page_TextOut(page, it->x, it->y, s);
-	HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
-	HPDF_Page_EndText(page);
-}
 
 /*
  * libharu 2.3.0 embeds the glyphs drawn and their first-level components
@@ -627,6 +438,58 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, float
 	return 0;
 }
 
+/*
+ * A complex-script run (Bengali): shaped by HarfBuzz into glyphs no
+ * character maps to (conjuncts, reordered vowel signs), drawn as text in
+ * the embedded font all the same, each glyph by its glyph code (see
+ * haru_fast_glyph_codes) at the place shaping gives it. Marked so that
+ * text extraction reads nothing there (an empty /ActualText): the text
+ * itself follows, invisible, to be searched and copied.
+ */
+static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *s)
+{
+	const struct shaped_run *run = fonts_shape(w->fonts, it->face, s, it->len);
+	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+	HPDF_Font font = font_for(w, it->face);
+	HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
+	double scale = it->size / fonts_upem(w->fonts, it->face);
+	long pen = 0;
+	char op[80];
+
+	HPDF_Page_SetGrayFill(page, it->gray);
+	HPDF_Stream_WriteStr(out, "/Span <</ActualText ()>> BDC\n");
+	HPDF_Page_BeginText(page);
+	HPDF_Page_SetFontAndSize(page, font, it->size);
+	for (unsigned i = 0; run && i < run->n; i++) {
+		unsigned code = HARU_GLYPH_CODE_FIRST + run->gid[i];
+		size_t n = 8;
+
+		if (code <= HARU_GLYPH_CODE_LAST) {
+			memcpy(op, "1 0 0 1 ", 8);
+			n += (size_t)pdf_num(op + n, (float)(it->x + (pen + run->x_off[i]) * scale));
+			op[n++] = ' ';
+			n += (size_t)pdf_num(op + n, (float)(it->y + run->y_off[i] * scale));
+			memcpy(op + n, " Tm\n(", 5);
+			n += 5;
+			text_byte(op, &n, (unsigned char)(code >> 8));
+			text_byte(op, &n, (unsigned char)code);
+			memcpy(op + n, ") Tj\n", 5);
+			HPDF_Stream_Write(out, (const HPDF_BYTE *)op, (HPDF_UINT)(n + 5));
+			HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)code);   /* flags the glyph for the subset */
+		}
+		pen += run->x_adv[i];
+	}
+	HPDF_Page_EndText(page);
+	HPDF_Stream_WriteStr(out, "EMC\n");
+	HPDF_Page_BeginText(page);
+	HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
+	HPDF_Page_SetFontAndSize(page, font, it->size);
+	if (show_text(w, page, font, it->x, it->y, s))
+		HPDF_Page_TextOut(page, it->x, it->y, s);
+	HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
+	HPDF_Page_EndText(page);
+}
+
 static void draw_text(struct pdf_writer *w, HPDF_Page page, const struct dlist *dl, const struct dl_item *it)
 {
 	int bold = fonts_face(w->fonts, it->face)->synthetic_bold;
@@ -791,7 +654,6 @@ static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta)
 	w->error = 0;
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
-	w->doc++;
 	w->tpage = NULL;
 	forget_glyphs(w);
 	HPDF_SetCurrentEncoder(w->pdf, "UTF-8");

@@ -120,6 +120,25 @@ static void arabic_dots_are_drawn(void **state)
 	assert_true(ink("\xd8\xa8\xd8\xa8\xd8\xa8", "arabic") > ink("\xd9\xae\xd9\xae\xd9\xae", "arabic") + 10);
 }
 
+/*
+ * Bengali is shaped, and the shaped glyphs are drawn: the conjunct ক্ষ
+ * (ka, virama, ssa) is one glyph, drawn otherwise than ক্‌ষ, the same
+ * letters kept apart by a zero-width non-joiner (ka with a visible virama,
+ * then ssa); and the i-sign of কি is drawn (before the ka, by shaping).
+ */
+static void bengali_is_shaped(void **state)
+{
+	long conjunct = ink("\xe0\xa6\x95\xe0\xa7\x8d\xe0\xa6\xb7", "bengali");
+	long apart = ink("\xe0\xa6\x95\xe0\xa7\x8d\xe2\x80\x8c\xe0\xa6\xb7", "bengali");
+	long ka = ink("\xe0\xa6\x95", "bengali"), ki = ink("\xe0\xa6\x95\xe0\xa6\xbf", "bengali");
+
+	(void)state;
+	print_message("# ink: conjunct %ld, apart %ld, ka %ld, ki %ld\n", conjunct, apart, ka, ki);
+	assert_true(conjunct > 20 && apart > 20);
+	assert_true(labs(conjunct - apart) > conjunct / 10);
+	assert_true(ki > ka + ka / 4);
+}
+
 static void every_catalog_string_has_glyphs(void **state)
 {
 	struct ng_err err = { 0 };
@@ -152,6 +171,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(diacritics_are_drawn),
 		cmocka_unit_test(arabic_dots_are_drawn),
+		cmocka_unit_test(bengali_is_shaped),
 		cmocka_unit_test(every_catalog_string_has_glyphs),
 		cmocka_unit_test(missing_glyph_is_caught),
 	};
