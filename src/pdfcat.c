@@ -240,12 +240,6 @@ static int is_digit(unsigned char ch)
 	return ch >= '0' && ch <= '9';
 }
 
-/* What walk must look at: strings, dictionaries, arrays, names, numbers. */
-static int special(unsigned char ch)
-{
-	return is_digit(ch) || ch == '(' || ch == '<' || ch == '>' || ch == '[' || ch == ']' || ch == '/';
-}
-
 static size_t skip_ws(const struct pdf_cat *c, size_t i, size_t e)
 {
 	while (i < e && is_ws(c->src[i]))
@@ -487,65 +481,71 @@ static int read_pages(struct pdf_cat *c, unsigned long root, unsigned long *page
 
 static int copy(struct pdf_cat *c, unsigned long k, uint32_t *to);
 
+/* If "n 0 R" ends with the R at at in [b, e), where it starts; else SIZE_MAX. */
+static size_t ref_start(const struct pdf_cat *c, size_t b, size_t at, size_t e)
+{
+	const unsigned char *s = c->src;
+	size_t i = at;
+
+	if ((at + 1 < e && !is_delim(s[at + 1])) || i == b || !is_ws(s[i - 1]))
+		return SIZE_MAX;
+	while (i > b && is_ws(s[i - 1]))
+		i--;
+	if (i == b || s[--i] != '0' || i == b || !is_ws(s[i - 1]))
+		return SIZE_MAX;
+	while (i > b && is_ws(s[i - 1]))
+		i--;
+	if (i == b || !is_digit(s[i - 1]))
+		return SIZE_MAX;
+	while (i > b && is_digit(s[i - 1]))
+		i--;
+	return i > b && !is_delim(s[i - 1]) ? SIZE_MAX : i;
+}
+
+/* 1 if the key just before position i in [b, i) is /Contents. */
+static int after_contents(const struct pdf_cat *c, size_t b, size_t i)
+{
+	while (i > b && is_ws(c->src[i - 1]))
+		i--;
+	return i >= b + 9 && !memcmp(c->src + i - 9, "/Contents", 9);
+}
+
 /*
- * Walks the text [b, e) of a source object. Pass 0 copies every object it
- * refers to; pass 1 writes it with the references renumbered, and, given
- * pc, a page's /Contents reference as [ q, contents, marks ].
+ * Walks the text [b, e) of a source object from one R to the next (memchr:
+ * most of an object is numbers, the fonts' widths arrays above all). Pass
+ * 0 copies every object it refers to; pass 1 writes it with the
+ * references renumbered, and, given pc with marks, a page's /Contents
+ * reference as [ q, contents, marks ]. Strings are not told apart: libharu
+ * writes none that holds "n 0 R" but in the document information, which
+ * is not copied.
  */
 static int walk(struct pdf_cat *c, size_t b, size_t e, int pass, const struct contents *pc)
 {
-	const unsigned char *s = c->src;
-	size_t i = b, lit = b, j;
-	int depth = 0, array = 0, in_contents = 0;
+	const unsigned char *s = c->src, *hit;
+	size_t lit = b, r = b, i, j;
 	unsigned long k;
 	uint32_t to;
 
-	while (i < e) {
-		if (!special(s[i])) {
-			i++;
-		} else if (s[i] == '(') {
-			i = skip_string(c, i, e);
-		} else if (s[i] == '<' && i + 1 < e && s[i + 1] == '<') {
-			depth++, i += 2;
-		} else if (s[i] == '>' && i + 1 < e && s[i + 1] == '>') {
-			depth--, i += 2;
-		} else if (s[i] == '<') {
-			for (i++; i < e && s[i] != '>'; i++)
-				;
-		} else if (s[i] == '[' || s[i] == ']') {
-			array += s[i++] == '[' ? 1 : -1;
-		} else if (s[i] == '/') {
-			for (j = i + 1; j < e && !is_delim(s[j]); j++)
-				;
-			in_contents = depth == 1 && array == 0 && j - i == 9 && !memcmp(s + i, "/Contents", 9);
-			i = j;
-		} else if (is_digit(s[i]) && (i == b || is_delim(s[i - 1]))) {
-			size_t end, g;
+	while (r < e && (hit = memchr(s + r, 'R', e - r))) {
+		size_t at = (size_t)(hit - s);
 
-			/* Most numbers (widths, coordinates) are not followed by a 0: no reference. */
-			for (end = i; end < e && is_digit(s[end]); end++)
-				;
-			g = skip_ws(c, end, e);
-			j = i;
-			if (g == end || g >= e || s[g] != '0' || !reference(c, &j, e, &k)) {
-				i = end;
-				continue;
-			}
-			if (pass == 0) {
-				if (copy(c, k, &to))
-					return -1;
-			} else if (put(c, s + lit, i - lit) ||
-				   (pc && in_contents && pc->marks ?
-				    putf(c, "[ %u 0 R %u 0 R %u 0 R ]", OBJ_SAVE, c->map[k], pc->marks) :
-				    put_ref(c, c->map[k]))) {
+		r = at + 1;
+		if ((i = ref_start(c, b, at, e)) == SIZE_MAX || (j = i, !reference(c, &j, e, &k)) || j != r)
+			continue;
+		if (pass == 0) {
+			if (copy(c, k, &to))
 				return -1;
-			}
-			if (pc && in_contents && array)
-				return bad(c, "a page whose /Contents is an array");
-			i = lit = j;
-		} else {
-			i++;
+			continue;
 		}
+		if (put(c, s + lit, i - lit))
+			return -1;
+		if (pc && pc->marks && after_contents(c, b, i)) {
+			if (putf(c, "[ %u 0 R %u 0 R %u 0 R ]", OBJ_SAVE, c->map[k], pc->marks))
+				return -1;
+		} else if (put_ref(c, c->map[k])) {
+			return -1;
+		}
+		lit = r;
 	}
 	return pass == 1 ? put(c, s + lit, e - lit) : 0;
 }
@@ -667,6 +667,8 @@ static int copy_page(struct pdf_cat *c, unsigned long k, const struct dlist *mar
 		return o.stream ? bad(c, "a page that is a stream") : -1;
 	if (c->map[k])
 		return bad(c, "a page twice in the page tree");
+	if ((i = key(c, o.b, o.e, "Contents")) && c->src[i] == '[')
+		return bad(c, "a page whose /Contents is an array");
 	c->map[k] = BUSY;
 	if (walk(c, o.b, o.e, 0, NULL) || marks_stream(c, marks, page, &pc.marks))
 		return -1;
