@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "pdfnum.h"
 
@@ -53,6 +53,7 @@ struct pdf_cat {
 	size_t nkid, kidcap;
 	unsigned char *scratch;          /* a marks stream, then compressed */
 	size_t scratch_cap;
+	struct libdeflate_compressor *z; /* for the marks, at level 1 (made on first use) */
 	char mediabox[64];               /* the last page's, for blank pages */
 	/* The piece being added. */
 	const unsigned char *src;
@@ -609,7 +610,7 @@ static int scratch(struct pdf_cat *c, size_t need)
 static int marks_stream(struct pdf_cat *c, const struct dlist *m, int page, uint32_t *to)
 {
 	size_t i, n = 0, cap;
-	uLongf zlen;
+	size_t zlen;
 
 	*to = 0;
 	for (i = 0; m && i < m->n; i++)
@@ -617,7 +618,9 @@ static int marks_stream(struct pdf_cat *c, const struct dlist *m, int page, uint
 	if (!n)
 		return 0;
 	cap = 16 + n * 4 * 34;
-	if (scratch(c, cap + compressBound(cap)))
+	if (!c->z && !(c->z = libdeflate_alloc_compressor(1)))
+		return oom(c);
+	if (scratch(c, cap + libdeflate_zlib_compress_bound(c->z, cap)))
 		return -1;
 	n = (size_t)snprintf((char *)c->scratch, cap, "Q\n0 g\n");
 	for (i = 0; i < m->n; i++) {
@@ -633,8 +636,7 @@ static int marks_stream(struct pdf_cat *c, const struct dlist *m, int page, uint
 		n += 3;
 	}
 	n += (size_t)snprintf((char *)c->scratch + n, cap - n, "f\n");
-	zlen = compressBound(n);
-	if (compress2(c->scratch + cap, &zlen, c->scratch, n, Z_BEST_SPEED) != Z_OK)
+	if (!(zlen = libdeflate_zlib_compress(c->z, c->scratch, n, c->scratch + cap, c->scratch_cap - cap)))
 		return oom(c);
 	*to = c->nobj;
 	return new_stream(c, c->scratch + cap, zlen, 1, c->nobj);
@@ -711,6 +713,8 @@ void pdfcat_free(struct pdf_cat *c)
 	free(c->slot);
 	free(c->kid);
 	free(c->scratch);
+	if (c->z)
+		libdeflate_free_compressor(c->z);
 	free(c->xoff);
 	free(c->map);
 	free(c);
