@@ -82,8 +82,8 @@ static const char *visual(struct fonts *fonts, const char *s, size_t len, char *
 
 /*
  * Draws visual text run by run, each run in the face that has its glyphs
- * (a Korean font for Hangul, the Latin one for a name), shaped scripts as
- * outlines. Returns the width drawn.
+ * (a Korean font for Hangul, the Latin one for a name), shaped scripts by
+ * their glyphs. Returns the width drawn.
  */
 static double emit(struct dlist *dl, struct fonts *fonts, int face, float size, float x, float y,
 		   const char *s, size_t len)
