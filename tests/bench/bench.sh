@@ -62,10 +62,13 @@ sqlite3 -separator ' ' "$tmp/ledger.db" "SELECT doc_type, lang, count(*), CAST(a
 
 # What a second language costs: the same cases with every party English,
 # then every party Spanish, Korean, Arabic, Bengali (bilingual documents).
+# The languages take turns, run after run, so that a machine's drift (its
+# disk filling with the runs' output, its neighbours) weighs on each alike.
 M=$(( N / 4 > 1000 ? 1000 : N / 4 ))
-echo "seconds per document by language (first $M cases, one process, median of $RUNS):"
-for lang in en es ko ar bn; do
-	for r in $(seq 1 "$RUNS"); do
+LANGS="en es ko ar bn"
+echo "seconds per document by language (first $M cases, one process, median of $RUNS, languages in turn):"
+for r in $(seq 1 "$RUNS"); do
+	for lang in $LANGS; do
 		rm -f "$tmp/lang.db" && cp "$tmp/ledger.db" "$tmp/lang.db"
 		sqlite3 "$tmp/lang.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;
 			DELETE FROM print_pieces; DELETE FROM print_batches;
@@ -75,8 +78,12 @@ for lang in en es ko ar bn; do
 		s="$tmp/lang-$lang-$r/$DATE/summary.json"
 		docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
 		secs=$(sed -n 's/.*"seconds": \([0-9.]*\),/\1/p' "$s" | head -1)
-		awk -v d="$docs" -v s="$secs" 'BEGIN { printf "%.6f\n", s / d }'
-	done | median > "$tmp/per-$lang"
+		awk -v d="$docs" -v s="$secs" 'BEGIN { printf "%.6f\n", s / d }' >> "$tmp/runs-$lang"
+	done
+done
+for lang in $LANGS; do
+	median < "$tmp/runs-$lang" > "$tmp/per-$lang"
 	awk -v l="$lang" -v x="$(cat "$tmp/per-$lang")" -v e="$(cat "$tmp/per-en")" \
-		'BEGIN { printf "  %-3s %6.2f ms/doc  %4.2fx English\n", l, x * 1000, x / e }'
+		-v all="$(sort -g "$tmp/runs-$lang" | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 * 1000 }')" \
+		'BEGIN { printf "  %-3s %6.2f ms/doc  %4.2fx English  (runs: %s)\n", l, x * 1000, x / e, all }'
 done
