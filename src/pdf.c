@@ -438,13 +438,52 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, float
 	return 0;
 }
 
+/* Room for n more bytes in the writer's text buffer at *len; 0 if out of memory. */
+static int tbuf_room(struct pdf_writer *w, size_t len, size_t n)
+{
+	char *b;
+
+	if (len + n <= w->tcap)
+		return 1;
+	if (!(b = realloc(w->tbuf, 2 * (len + n))))
+		return 0;
+	w->tbuf = b;
+	w->tcap = 2 * (len + n);
+	return 1;
+}
+
+/* s as the hex UTF-16BE string of an /ActualText, at w->tbuf + *n (room checked by the caller). */
+static void actual_text(struct pdf_writer *w, size_t *n, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *p = s, *end = s + strlen(s);
+
+	memcpy(w->tbuf + *n, "<FEFF", 5);
+	*n += 5;
+	while (p < end) {
+		uint32_t cp = utf8_next(&p, end), unit[2] = { cp, 0 };
+		int k = 1;
+
+		if (cp > 0xFFFF && cp <= 0x10FFFF) {
+			unit[0] = 0xD800 + ((cp - 0x10000) >> 10);
+			unit[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+			k = 2;
+		}
+		for (int u = 0; u < k; u++)
+			for (int sh = 12; sh >= 0; sh -= 4)
+				w->tbuf[(*n)++] = hex[(unit[u] >> sh) & 0xF];
+	}
+	w->tbuf[(*n)++] = '>';
+}
+
 /*
  * A complex-script run (Bengali): shaped by HarfBuzz into glyphs no
  * character maps to (conjuncts, reordered vowel signs), drawn as text in
  * the embedded font all the same, each glyph by its glyph code (see
- * haru_fast_glyph_codes) at the place shaping gives it. Marked so that
- * text extraction reads nothing there (an empty /ActualText): the text
- * itself follows, invisible, to be searched and copied.
+ * haru_fast_glyph_codes), in one TJ array whose numbers put each glyph
+ * where shaping placed it (a text rise for marks set above or below).
+ * The run's /ActualText is the text itself, so it is searched and copied
+ * as Bengali, not as the glyph codes.
  */
 static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *s)
 {
@@ -452,42 +491,62 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
 	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
 	HPDF_Font font = font_for(w, it->face);
 	HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
-	double scale = it->size / fonts_upem(w->fonts, it->face);
+	double k = 1000.0 / fonts_upem(w->fonts, it->face);   /* font units to thousandths of the size */
+	double pos = 0, rise = 0;
 	long pen = 0;
-	char op[80];
+	size_t n = 0;
+	int open = 0;                                          /* a string is open in the array */
 
+	if (!run || !tbuf_room(w, 0, 64 + 12 * strlen(s) + 80 * (size_t)run->n))
+		return;
+	memcpy(w->tbuf, "/Span <</ActualText ", 20);
+	n = 20;
+	actual_text(w, &n, s);
+	memcpy(w->tbuf + n, ">> BDC\n", 7);
 	HPDF_Page_SetGrayFill(page, it->gray);
-	HPDF_Stream_WriteStr(out, "/Span <</ActualText ()>> BDC\n");
+	HPDF_Stream_Write(out, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)(n + 7));
 	HPDF_Page_BeginText(page);
 	HPDF_Page_SetFontAndSize(page, font, it->size);
-	for (unsigned i = 0; run && i < run->n; i++) {
+	memcpy(w->tbuf, "1 0 0 1 ", 8);
+	n = 8 + (size_t)pdf_num(w->tbuf + 8, it->x);
+	w->tbuf[n++] = ' ';
+	n += (size_t)pdf_num(w->tbuf + n, it->y);
+	memcpy(w->tbuf + n, " Tm\n[", 5);
+	n += 5;
+	for (unsigned i = 0; i < run->n; i++) {
 		unsigned code = HARU_GLYPH_CODE_FIRST + run->gid[i];
-		size_t n = 8;
+		double at = (pen + run->x_off[i]) * k, y = run->y_off[i] * it->size / fonts_upem(w->fonts, it->face);
 
-		if (code <= HARU_GLYPH_CODE_LAST) {
-			memcpy(op, "1 0 0 1 ", 8);
-			n += (size_t)pdf_num(op + n, (float)(it->x + (pen + run->x_off[i]) * scale));
-			op[n++] = ' ';
-			n += (size_t)pdf_num(op + n, (float)(it->y + run->y_off[i] * scale));
-			memcpy(op + n, " Tm\n(", 5);
-			n += 5;
-			text_byte(op, &n, (unsigned char)(code >> 8));
-			text_byte(op, &n, (unsigned char)code);
-			memcpy(op + n, ") Tj\n", 5);
-			HPDF_Stream_Write(out, (const HPDF_BYTE *)op, (HPDF_UINT)(n + 5));
-			HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)code);   /* flags the glyph for the subset */
-		}
 		pen += run->x_adv[i];
+		if (code > HARU_GLYPH_CODE_LAST)
+			continue;
+		if (y != rise) {
+			n += (size_t)(open ? sprintf(w->tbuf + n, ")] TJ\n") : sprintf(w->tbuf + n, "] TJ\n"));
+			n += (size_t)pdf_num(w->tbuf + n, (float)y);
+			memcpy(w->tbuf + n, " Ts\n[", 5);
+			n += 5;
+			open = 0;
+			rise = y;
+		}
+		if (at - pos > 0.0005 || pos - at > 0.0005) {
+			if (open)
+				w->tbuf[n++] = ')';
+			n += (size_t)pdf_num(w->tbuf + n, (float)(pos - at));
+			open = 0;
+		}
+		if (!open)
+			w->tbuf[n++] = '(';
+		open = 1;
+		text_byte(w->tbuf, &n, (unsigned char)(code >> 8));
+		text_byte(w->tbuf, &n, (unsigned char)code);
+		pos = at + HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)code);   /* flags the glyph too */
 	}
+	n += (size_t)(open ? sprintf(w->tbuf + n, ")] TJ\n") : sprintf(w->tbuf + n, "] TJ\n"));
+	if (rise != 0)
+		n += (size_t)sprintf(w->tbuf + n, "0 Ts\n");
+	HPDF_Stream_Write(out, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)n);
 	HPDF_Page_EndText(page);
 	HPDF_Stream_WriteStr(out, "EMC\n");
-	HPDF_Page_BeginText(page);
-	HPDF_Page_SetTextRenderingMode(page, HPDF_INVISIBLE);
-	HPDF_Page_SetFontAndSize(page, font, it->size);
-	if (show_text(w, page, font, it->x, it->y, s))
-		HPDF_Page_TextOut(page, it->x, it->y, s);
-	HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
-	HPDF_Page_EndText(page);
 }
 
 static void draw_text(struct pdf_writer *w, HPDF_Page page, const struct dlist *dl, const struct dl_item *it)
