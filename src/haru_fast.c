@@ -907,6 +907,25 @@ static unsigned long build_glyf(const struct prog_tmpl *t, unsigned char *out)
 	return size;
 }
 
+int haru_fast_save_fails(HPDF_FontDef fontdef)
+{
+	HPDF_TTFontDefAttr a = fontdef ? fontdef->attr : NULL;
+	const struct prog_tmpl *t;
+	unsigned long size = 0;
+
+	if (!fast || !a || fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE || !a->embedding ||
+	    HPDF_Error_GetCode(fontdef->error) != HPDF_OK || !(t = prog_for(fontdef)))
+		return 0;
+	/* The size HPDF_TTFontDef_SaveFontData below finds, without building the program. */
+	for (int k = 0; k < NTAGS; k++)
+		if (k != T_GLYF)
+			size += t->len[k];
+	for (unsigned g = 0; g < a->num_glyphs; g++)
+		if (a->glyph_tbl.flgs[g])
+			size += t->glyph[g + 1] - t->glyph[g];
+	return size % HPDF_STREAM_BUF_SIZ == 0;
+}
+
 HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream)
 {
 	HPDF_TTFontDefAttr a = fontdef->attr;

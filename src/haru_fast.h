@@ -18,6 +18,14 @@ int haru_fast_init(void);
  * it is not a speed-up. -1 if the font has more glyphs than there are
  * codes, or the library is not the version this was written against.
  */
+/*
+ * 1 if saving a document now would fail on libharu's font-size bug (see
+ * pdf_render) because of fontdef's program: known before saving, since a
+ * failed save leaks a dictionary libharu was making. 0 if it would not,
+ * or cannot be told (the faster internals off).
+ */
+int haru_fast_save_fails(HPDF_FontDef fontdef);
+
 #define HARU_GLYPH_CODE_FIRST 0xE000
 #define HARU_GLYPH_CODE_LAST 0xF8FF
 int haru_fast_glyph_codes(HPDF_FontDef def);

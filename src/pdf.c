@@ -762,6 +762,18 @@ static int draw_pages(struct pdf_writer *w, const struct dlist *dl, struct ng_er
 	return w->error ? harufail(w, "to draw a page", err) : 0;
 }
 
+/* 1 if libharu's save would fail on one of the document's font programs (see pdf_render). */
+static int save_fails(struct pdf_writer *w)
+{
+	for (int f = 0; f < fonts_count(w->fonts) && f < MAX_FACES; f++) {
+		HPDF_FontAttr fa = w->font[f] ? (HPDF_FontAttr)w->font[f]->attr : NULL;
+
+		if (fa && fa->fontdef && haru_fast_save_fails(fa->fontdef))
+			return 1;
+	}
+	return 0;
+}
+
 /* Saves the document into the writer's buffer; pad: invisible glyphs per font (see pdf_render). */
 static int save_doc(struct pdf_writer *w, int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
 {
@@ -771,6 +783,10 @@ static int save_doc(struct pdf_writer *w, int pad, const unsigned char **buf, si
 	if (pad > 0 && last)
 		pad_fonts(w, last, pad);
 	complete_glyphs(w);
+	if (save_fails(w)) {
+		w->error = HPDF_INVALID_OBJECT;
+		return harufail(w, "to save a document (its font program)", err);
+	}
 	size = take_bytes(w, err);
 	if (size < 0)
 		return -1;
