@@ -60,7 +60,7 @@ int dl_page(struct dlist *dl);
 
 void dl_text(struct dlist *dl, int face, float size, float x, float y, const char *s, size_t len,
 	     unsigned flags);
-/* Text drawn as its shaped glyphs (complex scripts), with the text invisible on top. */
+/* Text drawn as its shaped glyphs (complex scripts), the text itself kept as /ActualText. */
 void dl_shaped(struct dlist *dl, int face, float size, float x, float y, const char *s, size_t len);
 void dl_rect(struct dlist *dl, float x, float y, float w, float h, float gray, float stroke,
 	     unsigned flags);
