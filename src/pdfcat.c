@@ -64,10 +64,6 @@ struct pdf_cat {
 	struct ng_err *err;
 };
 
-struct contents {                      /* a page's /Contents, written as an array */
-	uint32_t marks;                  /* 0: left as it is */
-};
-
 static int oom(struct pdf_cat *c)
 {
 	return ng_fail(c->err, NG_EINTERNAL, "out of memory joining a print batch");
@@ -515,12 +511,12 @@ static int after_contents(const struct pdf_cat *c, size_t b, size_t i)
  * Walks the text [b, e) of a source object from one R to the next (memchr:
  * most of an object is numbers, the fonts' widths arrays above all). Pass
  * 0 copies every object it refers to; pass 1 writes it with the
- * references renumbered, and, given pc with marks, a page's /Contents
+ * references renumbered, and, given a marks stream (0: none), a page's /Contents
  * reference as [ q, contents, marks ]. Strings are not told apart: libharu
  * writes none that holds "n 0 R" but in the document information, which
  * is not copied.
  */
-static int walk(struct pdf_cat *c, size_t b, size_t e, int pass, const struct contents *pc)
+static int walk(struct pdf_cat *c, size_t b, size_t e, int pass, uint32_t marks)
 {
 	const unsigned char *s = c->src, *hit;
 	size_t lit = b, r = b, i, j;
@@ -540,8 +536,8 @@ static int walk(struct pdf_cat *c, size_t b, size_t e, int pass, const struct co
 		}
 		if (put(c, s + lit, i - lit))
 			return -1;
-		if (pc && pc->marks && after_contents(c, b, i)) {
-			if (putf(c, "[ %u 0 R %u 0 R %u 0 R ]", OBJ_SAVE, c->map[k], pc->marks))
+		if (marks && after_contents(c, b, i)) {
+			if (putf(c, "[ %u 0 R %u 0 R %u 0 R ]", OBJ_SAVE, c->map[k], marks))
 				return -1;
 		} else if (put_ref(c, c->map[k])) {
 			return -1;
@@ -552,9 +548,9 @@ static int walk(struct pdf_cat *c, size_t b, size_t e, int pass, const struct co
 }
 
 /* Writes source object o as batch object num (its references copied already). */
-static int write_obj(struct pdf_cat *c, uint32_t num, const struct body *o, const struct contents *pc)
+static int write_obj(struct pdf_cat *c, uint32_t num, const struct body *o, uint32_t marks)
 {
-	if (start_obj(c, num) || walk(c, o->b, o->e, 1, pc))
+	if (start_obj(c, num) || walk(c, o->b, o->e, 1, marks))
 		return -1;
 	if (o->stream && (put(c, "\nstream\r\n", 9) || put(c, c->src + o->data, o->len) || put(c, "\nendstream", 10)))
 		return -1;
@@ -575,7 +571,7 @@ static int copy(struct pdf_cat *c, unsigned long k, uint32_t *to)
 	if (locate(c, k, &o, 0))
 		return -1;
 	c->map[k] = BUSY;
-	if (walk(c, o.b, o.e, 0, NULL) || write_obj(c, c->nobj, &o, NULL) || share(c, c->nobj, to))
+	if (walk(c, o.b, o.e, 0, 0) || write_obj(c, c->nobj, &o, 0) || share(c, c->nobj, to))
 		return -1;
 	c->map[k] = *to;
 	return 0;
@@ -660,7 +656,7 @@ static int add_kid(struct pdf_cat *c, uint32_t num)
 /* Copies source page k, with page's marks, as a page of the batch. */
 static int copy_page(struct pdf_cat *c, unsigned long k, const struct dlist *marks, int page)
 {
-	struct contents pc = { 0 };
+	uint32_t marks_num = 0;
 	struct body o;
 	uint32_t num;
 	size_t i, j;
@@ -672,7 +668,7 @@ static int copy_page(struct pdf_cat *c, unsigned long k, const struct dlist *mar
 	if ((i = key(c, o.b, o.e, "Contents")) && c->src[i] == '[')
 		return bad(c, "a page whose /Contents is an array");
 	c->map[k] = BUSY;
-	if (walk(c, o.b, o.e, 0, NULL) || marks_stream(c, marks, page, &pc.marks))
+	if (walk(c, o.b, o.e, 0, 0) || marks_stream(c, marks, page, &marks_num))
 		return -1;
 	if ((i = key(c, o.b, o.e, "MediaBox")) && c->src[i] == '[') {
 		for (j = i; j < o.e && c->src[j] != ']'; j++)
@@ -681,7 +677,7 @@ static int copy_page(struct pdf_cat *c, unsigned long k, const struct dlist *mar
 			snprintf(c->mediabox, sizeof(c->mediabox), "%.*s", (int)(j - i + 1), c->src + i);
 	}
 	num = c->nobj++;
-	if (write_obj(c, num, &o, &pc) || end_obj(c, num))
+	if (write_obj(c, num, &o, marks_num) || end_obj(c, num))
 		return -1;
 	c->map[k] = num;
 	return add_kid(c, num);
