@@ -393,6 +393,20 @@ static void text_byte(char *out, size_t *n, unsigned char b)
 	}
 }
 
+/* Room for n bytes in the writer's text buffer; 0 if out of memory. */
+static int tbuf_room(struct pdf_writer *w, size_t n)
+{
+	char *b;
+
+	if (n <= w->tcap)
+		return 1;
+	if (!(b = realloc(w->tbuf, 2 * n)))
+		return 0;
+	w->tbuf = b;
+	w->tcap = 2 * n;
+	return 1;
+}
+
 /*
  * Shows s at (x, y) as libharu's ShowText would for a Type0 font with the
  * UTF-8 encoder (each character a 2-byte CID, its code point; its glyph
@@ -408,14 +422,8 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, float
 
 	if (fa->type != HPDF_FONT_TYPE0_TT || !fa->fontdef || fa->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
 		return -1;
-	if (need > w->tcap) {
-		char *b = realloc(w->tbuf, need);
-
-		if (!b)
-			return -1;
-		w->tbuf = b;
-		w->tcap = need;
-	}
+	if (!tbuf_room(w, need))
+		return -1;
 	memcpy(w->tbuf, "1 0 0 1 ", 8);
 	n = 8 + (size_t)pdf_num(w->tbuf + 8, x);
 	w->tbuf[n++] = ' ';
@@ -436,20 +444,6 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, float
 		HPDF_TTFontDef_GetCharWidth(fa->fontdef, (HPDF_UINT16)utf8_next(&p, end));
 	HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)n);
 	return 0;
-}
-
-/* Room for n more bytes in the writer's text buffer at *len; 0 if out of memory. */
-static int tbuf_room(struct pdf_writer *w, size_t len, size_t n)
-{
-	char *b;
-
-	if (len + n <= w->tcap)
-		return 1;
-	if (!(b = realloc(w->tbuf, 2 * (len + n))))
-		return 0;
-	w->tbuf = b;
-	w->tcap = 2 * (len + n);
-	return 1;
 }
 
 /* s as the hex UTF-16BE string of an /ActualText, at w->tbuf + *n (room checked by the caller). */
@@ -491,13 +485,14 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
 	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
 	HPDF_Font font = font_for(w, it->face);
 	HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
-	double k = 1000.0 / fonts_upem(w->fonts, it->face);   /* font units to thousandths of the size */
+	double upem = fonts_upem(w->fonts, it->face);
+	double k = 1000.0 / upem;                              /* font units to thousandths of the size */
 	double pos = 0, rise = 0;
 	long pen = 0;
 	size_t n = 0;
 	int open = 0;                                          /* a string is open in the array */
 
-	if (!run || !tbuf_room(w, 0, 64 + 12 * strlen(s) + 80 * (size_t)run->n))
+	if (!run || !tbuf_room(w, 64 + 12 * strlen(s) + 80 * (size_t)run->n))
 		return;
 	memcpy(w->tbuf, "/Span <</ActualText ", 20);
 	n = 20;
@@ -515,7 +510,7 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
 	n += 5;
 	for (unsigned i = 0; i < run->n; i++) {
 		unsigned code = HARU_GLYPH_CODE_FIRST + run->gid[i];
-		double at = (pen + run->x_off[i]) * k, y = run->y_off[i] * it->size / fonts_upem(w->fonts, it->face);
+		double at = (pen + run->x_off[i]) * k, y = run->y_off[i] * it->size / upem;
 
 		pen += run->x_adv[i];
 		if (code > HARU_GLYPH_CODE_LAST)
