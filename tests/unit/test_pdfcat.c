@@ -19,28 +19,14 @@
 #include "pdfcat.h"
 #include "text.h"
 
-static char dir[64];
-static struct i18n *i18n;
-static struct fonts *fonts;
-static struct pdf_writer *pdf;
+#include "pdf_fixture.h"
+
 static struct pdf_cat *cat;
 
 static int setup(void **state)
 {
-	struct ng_err err = { 0 };
-
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/ng-test-pdfcat-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	i18n = i18n_new();
-	if (i18n_load_dir(i18n, "config/lang", &err))
-		fail_msg("%s", err.msg);
-	fonts = fonts_load("fonts/fonts.ini", dir, i18n, &err);
-	if (!fonts)
-		fail_msg("%s", err.msg);
-	pdf = pdf_new(fonts, &err);
-	if (!pdf)
-		fail_msg("%s", err.msg);
+	pdf_fixture_up("pdfcat");
 	cat = pdfcat_new();
 	assert_non_null(cat);
 	return 0;
@@ -48,15 +34,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[96];
-
 	(void)state;
 	pdfcat_free(cat);
-	pdf_free(pdf);
-	fonts_free(fonts);
-	i18n_free(i18n);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
+	return pdf_fixture_down();
 }
 
 /* A document of pages pages, each saying "<word> page n", rendered by libharu (a copy, malloc'd). */
