@@ -699,7 +699,15 @@ static int load_balances(struct ledger *L, struct case_facts *cf, struct ng_err 
 	return 0;
 }
 
-int ledger_load_case(struct ledger *L, int64_t key, struct case_facts *cf, struct ng_err *err)
+/* Resets every statement still in progress: a transaction ends only when none is. */
+static void reset_all(struct ledger *L)
+{
+	for (sqlite3_stmt *s = sqlite3_next_stmt(L->db, NULL); s; s = sqlite3_next_stmt(L->db, s))
+		if (sqlite3_stmt_busy(s))
+			sqlite3_reset(s);
+}
+
+static int load_case(struct ledger *L, int64_t key, struct case_facts *cf, struct ng_err *err)
 {
 	sqlite3_stmt *s = use(L, Q_CASE);
 	char status[16];
@@ -729,6 +737,23 @@ int ledger_load_case(struct ledger *L, int64_t key, struct case_facts *cf, struc
 	if (load_balances(L, cf, err))
 		return err->code;
 	return 0;
+}
+
+int ledger_load_case(struct ledger *L, int64_t key, struct case_facts *cf, struct ng_err *err)
+{
+	/*
+	 * A dozen queries in one read transaction: one shared lock, one check
+	 * of the file, instead of a dozen. Short, so a worker that wants to
+	 * write its journal waits for no more than one case's reading.
+	 */
+	int own = sqlite3_get_autocommit(L->db) && sqlite3_exec(L->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	int rc = load_case(L, key, cf, err);
+
+	if (own) {
+		reset_all(L);
+		sqlite3_exec(L->db, "COMMIT", NULL, NULL, NULL);
+	}
+	return rc;
 }
 
 void case_facts_release(struct case_facts *cf)
