@@ -386,16 +386,78 @@ static int reserve(unsigned char **buf, size_t *cap, size_t n)
 	return 1;
 }
 
-/* The len bytes of memory stream src (checked by mem_size) compressed, in zout; 0 on failure. */
-static size_t compress_mem(HPDF_Stream src, unsigned long len)
+/* The len bytes at in compressed, in zout; 0 on failure. */
+static size_t compress_raw(const unsigned char *in, unsigned long len)
 {
 	if (!compressor && !(compressor = libdeflate_alloc_compressor(CASE_LEVEL)))
 		return 0;
-	if (!reserve(&zin, &zin_cap, len) ||
-	    !reserve(&zout, &zout_cap, libdeflate_zlib_compress_bound(compressor, len)))
+	if (!reserve(&zout, &zout_cap, libdeflate_zlib_compress_bound(compressor, len)))
+		return 0;
+	return libdeflate_zlib_compress(compressor, in, len, zout, zout_cap);
+}
+
+/* The len bytes of memory stream src (checked by mem_size) compressed, in zout; 0 on failure. */
+static size_t compress_mem(HPDF_Stream src, unsigned long len)
+{
+	if (!reserve(&zin, &zin_cap, len))
 		return 0;
 	mem_copy(src, 0, len, zin);
-	return libdeflate_zlib_compress(compressor, zin, len, zout, zout_cap);
+	return compress_raw(zin, len);
+}
+
+/*
+ * A stream whose compressed bytes are known (a font template's map), in
+ * place of a memory stream holding its bytes: written as it is compressed,
+ * where each document had copied 128 KB into its map, then found them
+ * again in the cache, byte by byte. attr: the template's struct stored.
+ */
+struct stored {
+	unsigned char *z;
+	unsigned long n, nz;                 /* bytes, and compressed */
+};
+
+static void stored_free(HPDF_Stream s)
+{
+	(void)s;                             /* the bytes are the template's */
+}
+
+static HPDF_UINT32 stored_size(HPDF_Stream s)
+{
+	return s->size;
+}
+
+/* Compresses n bytes at in into st; 0 on failure (st then unused). */
+static int stored_take(struct stored *st, const unsigned char *in, unsigned long n)
+{
+	size_t nz = compress_raw(in, n);
+
+	if (!nz || !(st->z = malloc(nz)))
+		return 0;
+	memcpy(st->z, zout, nz);
+	st->n = n;
+	st->nz = nz;
+	return 1;
+}
+
+/* Makes dict (a new stream dictionary) write st; 0 if it cannot (its own stream stays). */
+static int stored_use(HPDF_Dict dict, const struct stored *st)
+{
+	HPDF_Stream s;
+
+	if (!st->z || !(s = HPDF_GetMem(dict->mmgr, sizeof(*s))))
+		return 0;
+	memset(s, 0, sizeof(*s));
+	s->sig_bytes = HPDF_STREAM_SIG_BYTES;
+	s->type = HPDF_STREAM_CALLBACK;
+	s->mmgr = dict->mmgr;
+	s->error = dict->error;
+	s->size = (HPDF_UINT)st->n;
+	s->free_fn = stored_free;
+	s->size_fn = stored_size;
+	s->attr = (void *)st;
+	HPDF_Stream_Free(dict->stream);
+	dict->stream = s;
+	return 1;
 }
 
 HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream dst, HPDF_Encrypt e)
@@ -407,6 +469,11 @@ HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream ds
 	uint64_t fp;
 	HPDF_STATUS ret;
 
+	if (src && src->free_fn == stored_free) {
+		const struct stored *st = src->attr;
+
+		return HPDF_Stream_Write(dst, st->z, (HPDF_UINT)st->nz);
+	}
 	if (len <= 0 || (!zcache && !(zcache = calloc(ZSLOTS, sizeof(*zcache)))) ||
 	    (!zseen && !(zseen = calloc(ZSEEN, sizeof(*zseen)))))
 		return plain_deflate(src, dst, e);
@@ -451,6 +518,7 @@ struct type0_tmpl {
 	HPDF_INT32 id;
 	unsigned char *w, *map, *tounicode;  /* the W array as written; the two streams' bytes */
 	unsigned long nw, nmap, ntounicode;
+	struct stored zmap, ztounicode;      /* the two streams compressed (z NULL: not) */
 	struct type0_tmpl *next;
 };
 
@@ -474,6 +542,8 @@ static void tmpl_free(struct type0_tmpl *t)
 	free(t->w);
 	free(t->map);
 	free(t->tounicode);
+	free(t->zmap.z);
+	free(t->ztounicode.z);
 	free(t);
 }
 
@@ -590,6 +660,9 @@ static void tmpl_take(HPDF_Font font, HPDF_FontDef def, HPDF_Encoder enc)
 	}
 	t->nmap = (unsigned long)nmap;
 	t->ntounicode = (unsigned long)ntu;
+	/* Compressed as any stream is (the same level, the same bytes), once. */
+	stored_take(&t->zmap, t->map, t->nmap);
+	stored_take(&t->ztounicode, t->tounicode, t->ntounicode);
 	type0_fns.free_fn = font->free_fn;
 	type0_fns.before_write_fn = font->before_write_fn;
 	type0_fns.text_width_fn = fa->text_width_fn;
@@ -616,7 +689,8 @@ static HPDF_Dict make_tounicode(const struct type0_tmpl *t, HPDF_Encoder enc, HP
 	ret += HPDF_Dict_Add(info, "Ordering", HPDF_String_New(enc->mmgr, ea->ordering, NULL));
 	ret += HPDF_Dict_AddNumber(info, "Supplement", ea->suppliment);
 	ret += HPDF_Dict_AddNumber(cmap, "WMode", (HPDF_UINT32)ea->writing_mode);
-	ret += HPDF_Stream_Write(cmap->stream, t->tounicode, (HPDF_UINT)t->ntounicode);
+	if (!stored_use(cmap, &t->ztounicode))
+		ret += HPDF_Stream_Write(cmap->stream, t->tounicode, (HPDF_UINT)t->ntounicode);
 	return ret == HPDF_OK ? cmap : NULL;
 }
 
@@ -646,7 +720,8 @@ static HPDF_Dict make_cid_font(const struct type0_tmpl *t, HPDF_Font parent, HPD
 		return NULL;
 	fa->map_stream = HPDF_DictStream_New(font->mmgr, xref);
 	if (!fa->map_stream || HPDF_Dict_Add(font, "CIDToGIDMap", fa->map_stream) != HPDF_OK ||
-	    HPDF_Stream_Write(fa->map_stream->stream, t->map, (HPDF_UINT)t->nmap) != HPDF_OK)
+	    (!stored_use(fa->map_stream, &t->zmap) &&
+	     HPDF_Stream_Write(fa->map_stream->stream, t->map, (HPDF_UINT)t->nmap) != HPDF_OK))
 		return NULL;
 	info = HPDF_Dict_New(parent->mmgr);
 	if (!info || HPDF_Dict_Add(font, "CIDSystemInfo", info) != HPDF_OK)
