@@ -15,6 +15,7 @@
 
 #include "i18n.h"
 #include "ini.h"
+#include "memo.h"
 #include "utf8.h"
 
 #define MAX_FACES 32
@@ -27,26 +28,22 @@ struct face {
 	FT_Face ft;
 	hb_font_t *hb;          /* for shaped scripts */
 	double upem;
+	uint32_t *always;       /* always_embed: code points every document embeds (regular faces) */
+	unsigned nalways;
 	uint16_t *adv;          /* advance per BMP code point, font units; lazily filled */
 	uint8_t *cov;           /* per BMP code point: 0 not asked yet, 1 lacking, 2 covered */
 };
 
 #define MAX_ALIASES 8
 
-/* A shaped run kept for the run of the program, by face and text. */
-struct memo {
-	uint64_t hash;
-	int face;
-	size_t len;
-	char *text;
-	struct shaped_run run;
-};
-
-#define MEMO_SLOTS 16384          /* a power of two; emptied when three quarters full */
+#define SHAPED_SLOTS 16384        /* shaped runs kept (a power of two) */
+#define WIDTH_SLOTS 16384         /* widths of texts kept */
+#define WIDTH_MIN_LEN 4           /* shorter texts are measured each time */
 
 struct fonts {
-	struct memo *memo;
-	unsigned nmemo;
+	struct memo *shaped;    /* face, text -> struct shaped_run and its arrays */
+	struct memo *widths;    /* face and active script, text -> width at size 1 */
+	int script_face;        /* the active script's regular face + 1; 0 for none */
 	struct { char script[24], section[24]; } alias[MAX_ALIASES];   /* serves = ... */
 	int nalias;
 	FT_Library ft;
@@ -57,8 +54,6 @@ struct fonts {
 };
 
 static const char *const styles[] = { "regular", "bold" };
-
-static void memo_clear(struct fonts *f);
 
 /* Adds the ranges of a "keep" list ("0020-007E 00A0 ...") to set. */
 static int parse_keep(const char *file, const char *key, const char *list, hb_set_t *set,
@@ -208,6 +203,8 @@ static int add_face(struct fonts *f, const struct ini *ini, const char *script,
 		fc->hb = NULL;
 		fc->adv = NULL;
 		fc->cov = NULL;
+		fc->always = NULL;
+		fc->nalways = 0;
 		if (FT_New_Face(f->ft, fc->pub.cut, 0, &fc->ft) != 0 ||
 		    !(fc->adv = malloc(0x10000 * sizeof(*fc->adv)))) {
 			return ng_fail(err, NG_EINTERNAL, "cannot open '%s' again", fc->pub.cut);
@@ -257,6 +254,45 @@ static int add_face(struct fonts *f, const struct ini *ini, const char *script,
 	memset(fc->adv, 0xFF, 0x10000 * sizeof(*fc->adv));
 	f->n++;
 	return 0;
+}
+
+/*
+ * always_embed = ranges: characters of the regular face that every
+ * document embedding it carries, used or not. Documents then mostly embed
+ * one and the same font program, compressed once per run and shared in
+ * the print batches, instead of one per set of letters a name brings.
+ */
+static int take_always(struct fonts *f, const struct ini *ini, const char *script, struct face *fc,
+		       struct ng_err *err)
+{
+	char key[128];
+	const char *list;
+	hb_set_t *set;
+	hb_codepoint_t cp = HB_SET_VALUE_INVALID;
+	int ret = 0;
+
+	snprintf(key, sizeof(key), "%s:always_embed", script);
+	if (!(list = ini_str_or(ini, key, NULL)))
+		return 0;
+	if (!(set = hb_set_create()))
+		return ng_fail(err, NG_EINTERNAL, "out of memory");
+	if (parse_keep(ini_path(ini), key, list, set, err) != 0) {
+		ret = -1;
+	} else if (!(fc->always = malloc((hb_set_get_population(set) + 1) * sizeof(*fc->always)))) {
+		ret = ng_fail(err, NG_EINTERNAL, "out of memory");
+	} else {
+		while (hb_set_next(set, &cp))
+			if (cp < 0x10000 && fonts_covers(f, (int)(fc - f->face), cp))
+				fc->always[fc->nalways++] = cp;
+	}
+	hb_set_destroy(set);
+	return ret;
+}
+
+const uint32_t *fonts_always(const struct fonts *f, int face, unsigned *n)
+{
+	*n = f->face[face].nalways;
+	return f->face[face].always;
 }
 
 struct fonts *fonts_load(const char *ini_path, const char *cut_dir, const struct i18n *i18n,
@@ -316,6 +352,8 @@ struct fonts *fonts_load(const char *ini_path, const char *cut_dir, const struct
 		for (s = 0; s < 2; s++)
 			if (add_face(f, ini, script, styles[s], cut_dir, keep, err) != 0)
 				goto cleanup;
+		if (first < f->n && take_always(f, ini, script, &f->face[first], err))
+			goto cleanup;
 		snprintf(key, sizeof(key), "%s:shaping", script);
 		if (!strcmp(ini_str_or(ini, key, "none"), "harfbuzz"))
 			for (s = first; s < f->n; s++) {
@@ -364,11 +402,12 @@ void fonts_free(struct fonts *f)
 			FT_Done_Face(f->face[i].ft);
 		free(f->face[i].adv);
 		free(f->face[i].cov);
+		free(f->face[i].always);
 	}
 	if (f->ft)
 		FT_Done_FreeType(f->ft);
-	memo_clear(f);
-	free(f->memo);
+	memo_free(f->shaped);
+	memo_free(f->widths);
 	free(f);
 }
 
@@ -442,44 +481,62 @@ int fonts_pick(struct fonts *f, int face, uint32_t cp)
 	return alt;
 }
 
-static void memo_clear(struct fonts *f)
+/*
+ * Spaces and ASCII punctuation belong to no script. (Digits do not join a
+ * script's run: they come from the ledger, and in the script's face they
+ * would make its font program differ from document to document.)
+ */
+static int neutral(uint32_t cp)
 {
-	for (unsigned i = 0; f->memo && i < MEMO_SLOTS; i++) {
-		free(f->memo[i].text);
-		free(f->memo[i].run.gid);
+	return (cp < 0x80 && !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') && !(cp >= '0' && cp <= '9')) ||
+	       cp == 0xA0;
+}
+
+size_t fonts_run(struct fonts *f, int face, const char *s, size_t len, int *run_face)
+{
+	const char *p = s, *end = s + len;
+	int fc = fonts_pick(f, face, utf8_next(&p, end));
+
+	/*
+	 * A space or comma inside a Korean line stays in the Korean face when
+	 * it has one: a line is one run, not one per word.
+	 */
+	while (p < end) {
+		const char *at = p;
+		uint32_t cp = utf8_next(&p, end);
+
+		if (fonts_pick(f, face, cp) != fc && !(neutral(cp) && fonts_covers(f, fc, cp))) {
+			p = at;
+			break;
+		}
 	}
-	if (f->memo)
-		memset(f->memo, 0, MEMO_SLOTS * sizeof(*f->memo));
-	f->nmemo = 0;
+	*run_face = fc;
+	return (size_t)(p - s);
 }
 
-static uint64_t memo_hash(int face, const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)face;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
-/* Shapes s with HarfBuzz into r (one allocation for the four arrays); 0 on failure. */
-static int shape(struct face *fc, const char *s, size_t len, struct shaped_run *r)
+/*
+ * s shaped with HarfBuzz, kept in f->shaped as one block: the run, then
+ * its four arrays. NULL if out of memory.
+ */
+static struct shaped_run *shape(struct fonts *f, int face, const char *s, size_t len)
 {
 	hb_buffer_t *buf = hb_buffer_create();
 	hb_glyph_info_t *info;
 	hb_glyph_position_t *pos;
+	struct shaped_run *r;
 	unsigned int n, i;
 
 	hb_buffer_add_utf8(buf, s, (int)len, 0, (int)len);
 	hb_buffer_guess_segment_properties(buf);
-	hb_shape(fc->hb, buf, NULL, 0);
+	hb_shape(f->face[face].hb, buf, NULL, 0);
 	info = hb_buffer_get_glyph_infos(buf, &n);
 	pos = hb_buffer_get_glyph_positions(buf, &n);
-	r->gid = malloc((n ? n : 1) * 4 * sizeof(uint32_t));
-	if (!r->gid) {
+	r = memo_put(f->shaped, face, s, len, NULL, sizeof(*r) + (size_t)n * 4 * sizeof(uint32_t));
+	if (!r) {
 		hb_buffer_destroy(buf);
-		return 0;
+		return NULL;
 	}
+	r->gid = (uint32_t *)(r + 1);
 	r->x_adv = (int32_t *)(r->gid + n);
 	r->x_off = r->x_adv + n;
 	r->y_off = r->x_off + n;
@@ -493,42 +550,17 @@ static int shape(struct face *fc, const char *s, size_t len, struct shaped_run *
 		r->width += pos[i].x_advance;
 	}
 	hb_buffer_destroy(buf);
-	return 1;
+	return r;
 }
 
 const struct shaped_run *fonts_shape(struct fonts *f, int face, const char *s, size_t len)
 {
-	uint64_t h = memo_hash(face, s, len);
-	unsigned i;
-	struct memo *m;
+	struct shaped_run *r;
 
-	if (!f->face[face].hb)
+	if (!f->face[face].hb || (!f->shaped && !(f->shaped = memo_new(SHAPED_SLOTS))))
 		return NULL;
-	if (!f->memo && !(f->memo = calloc(MEMO_SLOTS, sizeof(*f->memo))))
-		return NULL;
-	for (i = (unsigned)h & (MEMO_SLOTS - 1); f->memo[i].text; i = (i + 1) & (MEMO_SLOTS - 1)) {
-		m = &f->memo[i];
-		if (m->hash == h && m->face == face && m->len == len && !memcmp(m->text, s, len))
-			return &m->run;
-	}
-	if (f->nmemo >= MEMO_SLOTS / 4 * 3) {
-		memo_clear(f);
-		i = (unsigned)h & (MEMO_SLOTS - 1);
-	}
-	m = &f->memo[i];
-	if (!(m->text = malloc(len ? len : 1)))
-		return NULL;
-	if (!shape(&f->face[face], s, len, &m->run)) {
-		free(m->text);
-		m->text = NULL;
-		return NULL;
-	}
-	memcpy(m->text, s, len);
-	m->hash = h;
-	m->face = face;
-	m->len = len;
-	f->nmemo++;
-	return &m->run;
+	r = memo_get(f->shaped, face, s, len, NULL);
+	return r ? r : shape(f, face, s, len);
 }
 
 /* Width of a run shaped with HarfBuzz (conjuncts and reordering change it). */
@@ -539,35 +571,43 @@ static double shaped_width(struct fonts *f, int face, const char *s, size_t len,
 	return r ? (double)r->width * size / f->face[face].upem : 0;
 }
 
-double fonts_width(struct fonts *f, int face, const char *s, size_t len, double size)
+/* The width of s at size 1, run by run, each in the face that draws it. */
+static double width_at_1(struct fonts *f, int face, const char *s, size_t len)
 {
 	const char *p = s, *end = s + len;
 	double w = 0;
 
-	/* Run by run, each in the face that draws it. */
 	while (p < end) {
-		const char *start = p, *q = p;
-		uint32_t cp = utf8_next(&q, end);
-		int fc = fonts_pick(f, face, cp);
+		const char *start = p;
+		int fc;
+		size_t n = fonts_run(f, face, p, (size_t)(end - p), &fc);
 		unsigned long units = 0;
 
-		while (p < end) {
-			const char *at = p;
-
-			cp = utf8_next(&p, end);
-			if (fonts_pick(f, face, cp) != fc) {
-				p = at;
-				break;
-			}
-			if (!f->face[fc].hb)
-				units += advance(&f->face[fc], cp);
+		p += n;
+		if (f->face[fc].hb) {
+			w += shaped_width(f, fc, start, n, 1.0);
+			continue;
 		}
-		if (f->face[fc].hb)
-			w += shaped_width(f, fc, start, (size_t)(p - start), size);
-		else
-			w += (double)units * size / f->face[fc].upem;
+		for (const char *q = start; q < p;)
+			units += advance(&f->face[fc], utf8_next(&q, p));
+		w += (double)units / f->face[fc].upem;
 	}
 	return w;
+}
+
+double fonts_width(struct fonts *f, int face, const char *s, size_t len, double size)
+{
+	/* Which face draws a character depends on the active script too. */
+	int tag = face * (MAX_FACES + 1) + f->script_face;
+	double *kept, w;
+
+	if (len < WIDTH_MIN_LEN || (!f->widths && !(f->widths = memo_new(WIDTH_SLOTS))))
+		return width_at_1(f, face, s, len) * size;
+	if ((kept = memo_get(f->widths, tag, s, len, NULL)))
+		return *kept * size;
+	w = width_at_1(f, face, s, len);
+	memo_put(f->widths, tag, s, len, &w, sizeof(w));
+	return w * size;
 }
 
 /* The fonts section that draws script: its own, or one that serves it. */
@@ -589,6 +629,7 @@ void fonts_use(struct fonts *f, const char *script, int rtl)
 	for (i = 0; i < MAX_FACES; i++)
 		f->remap[i] = -1;
 	f->rtl = rtl;
+	f->script_face = 0;
 	if (!script || !strcmp(script, "latin"))
 		return;
 	script = section_of(f, script);
@@ -598,6 +639,7 @@ void fonts_use(struct fonts *f, const char *script, int rtl)
 	bold = fonts_find(f, id);
 	if (reg < 0)
 		return;
+	f->script_face = reg + 1;
 	f->remap[fonts_find(f, "latin.regular")] = reg;
 	if (fonts_find(f, "latin.bold") >= 0)
 		f->remap[fonts_find(f, "latin.bold")] = bold >= 0 ? bold : reg;

@@ -51,6 +51,11 @@ int fonts_base(const struct fonts *f, int face);
 /* Index of the face "script.style", or -1. */
 int fonts_find(const struct fonts *f, const char *id);
 
+/*
+ * The code points (always_embed = in the fonts file) that every document
+ * embedding face carries, whether it prints them or not; *n of them.
+ */
+const uint32_t *fonts_always(const struct fonts *f, int face, unsigned *n);
 /* Width in points of utf8 text set in face at size. */
 double fonts_width(struct fonts *f, int face, const char *s, size_t len, double size);
 
@@ -74,6 +79,14 @@ int fonts_has_script(const struct fonts *f, const char *script);
 
 /* The face that draws cp for text set in face, under the active script. */
 int fonts_pick(struct fonts *f, int face, uint32_t cp);
+
+/*
+ * The length in bytes of the run that starts s (len > 0): the characters
+ * drawn in one face, returned in *run_face. Spaces and ASCII punctuation
+ * stay in the run's face when it has them. Measuring and
+ * drawing split text alike.
+ */
+size_t fonts_run(struct fonts *f, int face, const char *s, size_t len, int *run_face);
 
 /*
  * A run of a shaped face (fonts_hb not NULL) shaped with HarfBuzz, in font

@@ -24,6 +24,8 @@
 struct qr_ops {
 	char *payload, *ops;
 	int width;
+	HPDF_Dict form;                 /* its Form XObject in document number doc */
+	unsigned doc;
 };
 
 struct pdf_writer {
@@ -47,6 +49,10 @@ struct pdf_writer {
 	int tmode;
 	char *tbuf;                         /* one text run's operators */
 	size_t tcap;
+	unsigned doc;                       /* documents begun: which QR forms belong to this one */
+	/* Per face, the characters whose glyphs this document has flagged already (a bit each). */
+	uint8_t *flagged[MAX_FACES];
+	unsigned flagged_doc[MAX_FACES];
 };
 
 static const uint16_t no_comps[1] = { 0 };   /* a glyph with no components */
@@ -138,6 +144,7 @@ void pdf_free(struct pdf_writer *w)
 			if (w->comps[f][g] != no_comps)
 				free(w->comps[f][g]);
 		free(w->comps[f]);
+		free(w->flagged[f]);
 	}
 	for (int i = 0; i < QR_KEPT; i++) {
 		free(w->qr[i].payload);
@@ -197,7 +204,7 @@ static const char *small_ints(char *buf, int a, int b, int c, const char *tail)
  * in each language, registration, linking) on every document: each is
  * encoded once per run and kept here by its payload.
  */
-static const struct qr_ops *qr_ops(struct pdf_writer *w, const char *payload)
+static struct qr_ops *qr_ops(struct pdf_writer *w, const char *payload)
 {
 	struct qr_ops *q;
 	QRcode *qr;
@@ -217,6 +224,7 @@ static const struct qr_ops *qr_ops(struct pdf_writer *w, const char *payload)
 	free(q->ops);
 	q->payload = strdup(payload);
 	q->ops = NULL;
+	q->form = NULL;
 	q->width = qr->width;
 	fp = q->payload ? open_memstream(&q->ops, &n) : NULL;
 	for (r = 0; fp && r < qr->width; r++) {
@@ -245,23 +253,48 @@ static const struct qr_ops *qr_ops(struct pdf_writer *w, const char *payload)
 	return q;
 }
 
+/*
+ * The code's Form XObject in this document, one module a unit. A code's
+ * payload is the same on every document of a language (the portal's
+ * address), so the form's stream is too: compressed once per run, not per
+ * page, and stored once per print batch.
+ */
+static HPDF_Dict qr_form(struct pdf_writer *w, struct qr_ops *q)
+{
+	HPDF_Box box = { 0, 0, (HPDF_REAL)q->width, (HPDF_REAL)q->width };
+	HPDF_Dict obj;
+
+	if (q->doc == w->doc && q->form)
+		return q->form;
+	obj = HPDF_DictStream_New(w->pdf->mmgr, w->pdf->xref);
+	if (!obj)
+		return NULL;
+	obj->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+	obj->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+	if (HPDF_Dict_AddName(obj, "Type", "XObject") != HPDF_OK ||
+	    HPDF_Dict_AddName(obj, "Subtype", "Form") != HPDF_OK ||
+	    HPDF_Dict_Add(obj, "BBox", HPDF_Box_Array_New(w->pdf->mmgr, box)) != HPDF_OK ||
+	    HPDF_Stream_WriteStr(obj->stream, q->ops) != HPDF_OK || HPDF_Stream_WriteStr(obj->stream, "f\n") != HPDF_OK)
+		return NULL;
+	q->form = obj;
+	q->doc = w->doc;
+	return obj;
+}
+
 static void draw_qr(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *payload)
 {
-	const struct qr_ops *q = qr_ops(w, payload);
-	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
-	char op[96];
+	struct qr_ops *q = qr_ops(w, payload);
+	HPDF_Dict form = q ? qr_form(w, q) : NULL;
 	float m;
 
-	if (!q)
+	if (!form)
 		return;
 	m = it->w / (float)(q->width + 8);
 	HPDF_Page_SetGrayFill(page, 0);
-	/* A self-contained q ... Q block: libharu's own state is untouched. */
-	snprintf(op, sizeof(op), "q %.5f 0 0 %.5f %.5f %.5f cm\n", m, m, it->x + 4 * m,
-		 it->y + it->h - 4 * m - q->width * m);
-	HPDF_Stream_WriteStr(out, op);
-	HPDF_Stream_WriteStr(out, q->ops);
-	HPDF_Stream_WriteStr(out, "f\nQ\n");
+	HPDF_Page_GSave(page);
+	HPDF_Page_Concat(page, m, 0, 0, m, it->x + 4 * m, it->y + it->h - 4 * m - q->width * m);
+	HPDF_Page_ExecuteXObject(page, form);
+	HPDF_Page_GRestore(page);
 }
 
 
@@ -319,10 +352,12 @@ static void flag_components(struct pdf_writer *w, int face, HPDF_BYTE *flags, un
  * outlives the document: left alone, every document would embed the glyphs
  * of all those before it, and its bytes would depend on what came first
  * (a resumed run or a second worker would write other files). Start each
- * document from the glyph .notdef alone, as a fresh library would.
+ * document from the glyph .notdef and the face's always_embed characters.
  */
 static void forget_glyphs(struct pdf_writer *w)
 {
+	const uint32_t *always;
+	unsigned n;
 	int f;
 
 	for (f = 0; f < fonts_count(w->fonts) && f < MAX_FACES; f++) {
@@ -337,6 +372,13 @@ static void forget_glyphs(struct pdf_writer *w)
 		ta = (HPDF_TTFontDefAttr)def->attr;
 		memset(ta->glyph_tbl.flgs, 0, ta->num_glyphs);
 		ta->glyph_tbl.flgs[0] = 1;
+		always = fonts_always(w->fonts, f, &n);
+		for (unsigned i = 0; i < n; i++) {
+			HPDF_UINT16 g = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)always[i]);
+
+			if (g < ta->num_glyphs)
+				ta->glyph_tbl.flgs[g] = 1;
+		}
 	}
 }
 
@@ -414,16 +456,25 @@ static int tbuf_room(struct pdf_writer *w, size_t n)
  * libharu's hex, and no width computed. -1 (nothing written) for text
  * outside the Basic Multilingual Plane, left to libharu.
  */
-static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, float x, float y, const char *s)
+static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, int face, float x, float y,
+		     const char *s)
 {
 	HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
 	const char *p = s, *end = s + strlen(s);
 	size_t n = 0, need = 64 + 4 * (size_t)(end - s);
+	uint8_t *flagged;
 
 	if (fa->type != HPDF_FONT_TYPE0_TT || !fa->fontdef || fa->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
 		return -1;
 	if (!tbuf_room(w, need))
 		return -1;
+	if (!w->flagged[face] && !(w->flagged[face] = malloc(0x10000 / 8)))
+		return -1;
+	flagged = w->flagged[face];
+	if (w->flagged_doc[face] != w->doc) {
+		memset(flagged, 0, 0x10000 / 8);
+		w->flagged_doc[face] = w->doc;
+	}
 	memcpy(w->tbuf, "1 0 0 1 ", 8);
 	n = 8 + (size_t)pdf_num(w->tbuf + 8, x);
 	w->tbuf[n++] = ' ';
@@ -440,8 +491,15 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, float
 	}
 	memcpy(w->tbuf + n, ") Tj\n", 5);
 	n += 5;
-	for (p = s; p < end;)
-		HPDF_TTFontDef_GetCharWidth(fa->fontdef, (HPDF_UINT16)utf8_next(&p, end));
+	/* Each character's glyph flagged for the subset once per document, not once per use. */
+	for (p = s; p < end;) {
+		uint32_t cp = utf8_next(&p, end);
+
+		if (!(flagged[cp >> 3] & (1u << (cp & 7)))) {
+			flagged[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+			HPDF_TTFontDef_GetCharWidth(fa->fontdef, (HPDF_UINT16)cp);
+		}
+	}
 	HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)n);
 	return 0;
 }
@@ -579,7 +637,7 @@ static void draw_text(struct pdf_writer *w, HPDF_Page page, const struct dlist *
 		w->tfont = font;
 		w->tsize = it->size;
 	}
-	if (show_text(w, page, font, it->x, it->y, s)) {
+	if (show_text(w, page, font, fonts_base(w->fonts, it->face), it->x, it->y, s)) {
 		HPDF_Page_SetTextMatrix(page, 1, 0, 0, 1, it->x, it->y);
 		HPDF_Page_ShowText(page, s);
 	}
@@ -706,6 +764,7 @@ static void pad_fonts(struct pdf_writer *w, HPDF_Page page, int pad)
 static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta)
 {
 	w->error = 0;
+	w->doc++;
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
 	w->tpage = NULL;

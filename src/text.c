@@ -6,9 +6,13 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "memo.h"
 #include "utf8.h"
 
 #define LINE_MAX_CHARS 1024
+#define VISUAL_SLOTS 8192           /* right-to-left lines kept in visual order */
+
+static struct memo *visual_kept;
 
 /*
  * Yiddish is written with points (komets, pasekh, dagesh...) that the PDF
@@ -52,10 +56,21 @@ static const char *visual(struct fonts *fonts, const char *s, size_t len, char *
 	FriBidiStrIndex n = 0, i, j;
 	size_t k;
 
+	const char *kept;
+	size_t n_kept;
+
 	if (!fonts_rtl(fonts) || !has_rtl(s, len)) {
 		/* Names, addresses, amounts: left to right even in an Arabic part. */
 		*outlen = len;
 		return s;
+	}
+	/* Kept for the run (the same labels come back in every document); process-wide, as fribidi's buffers. */
+	if (!visual_kept)
+		visual_kept = memo_new(VISUAL_SLOTS);
+	if (visual_kept && (kept = memo_get(visual_kept, 0, s, len, &n_kept))) {
+		memcpy(out, kept, n_kept);     /* with its NUL */
+		*outlen = n_kept - 1;
+		return out;
 	}
 	while (p < end && n < LINE_MAX_CHARS) {
 		uint32_t cp = utf8_next(&p, end);
@@ -77,6 +92,8 @@ static const char *visual(struct fonts *fonts, const char *s, size_t len, char *
 			vis[j++] = vis[i];
 	*outlen = fribidi_unicode_to_charset(FRIBIDI_CHAR_SET_UTF8, vis, j, out);
 	(void)cap;
+	if (visual_kept)
+		memo_put(visual_kept, 0, s, len, out, *outlen + 1);
 	return out;
 }
 
@@ -92,18 +109,11 @@ static double emit(struct dlist *dl, struct fonts *fonts, int face, float size, 
 	double w = 0;
 
 	while (p < end) {
-		const char *start = p, *q = p;
-		int fc = fonts_pick(fonts, face, utf8_next(&q, end));
+		const char *start = p;
+		int fc;
 		double rw;
 
-		while (p < end) {
-			const char *at = p;
-
-			if (fonts_pick(fonts, face, utf8_next(&p, end)) != fc) {
-				p = at;
-				break;
-			}
-		}
+		p += fonts_run(fonts, face, p, (size_t)(end - p), &fc);
 		rw = fonts_width(fonts, fc, start, (size_t)(p - start), size);
 		if (dl) {
 			if (fonts_hb(fonts, fc))
@@ -170,25 +180,48 @@ static size_t next_line(struct fonts *fonts, int face, float size, float w, cons
 	double x = 0;
 
 	*skip = 0;
+	/*
+	 * Word by word: a word's width is kept (the same words come back in
+	 * every document), a line's is not. A word measured alone can differ
+	 * a little from the same word inside its line (a space or comma takes
+	 * the face of the run it is in), so the line found is measured whole.
+	 */
 	while (p < end) {
-		const char *at = p;
-		uint32_t cp = utf8_next(&p, end);
+		const char *word = p;
 
-		if (cp == '\n') {
-			*skip = 1;
-			return (size_t)(at - s);
+		while (p < end && *p != ' ' && *p != '\n')
+			p++;
+		x += fonts_width(fonts, face, word, (size_t)(p - word), size);
+		if (x > w + 0.01)
+			break;
+		if (p == end || *p == '\n') {
+			brk = (size_t)(p - s);
+			break;
 		}
+		brk = (size_t)(p - s);
+		x += fonts_width(fonts, face, p, 1, size);
+		p++;
+	}
+	while (brk > 0 && fonts_width(fonts, face, s, brk, size) > w + 0.01)
+		while (--brk > 0 && s[brk] != ' ')
+			;
+	if (brk > 0) {
+		*skip = brk < len && (s[brk] == ' ' || s[brk] == '\n');
+		return brk;
+	}
+	if (len > 0 && *s == '\n') {
+		*skip = 1;
+		return 0;
+	}
+	/* One word wider than the line: cut it, keeping at least one character. */
+	x = 0;
+	for (p = s; p < end;) {
+		const char *at = p;
+
+		utf8_next(&p, end);
 		x += fonts_width(fonts, face, at, (size_t)(p - at), size);
-		if (x > w + 0.01) {
-			if (brk) {
-				*skip = 1;
-				return brk;
-			}
-			/* One word wider than the line: cut it, keeping at least one character. */
+		if (x > w + 0.01)
 			return at == s ? (size_t)(p - s) : (size_t)(at - s);
-		}
-		if (cp == ' ')
-			brk = (size_t)(at - s);
 	}
 	return len;
 }

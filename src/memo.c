@@ -1,0 +1,111 @@
+/*
+ * memo.c - an open-addressing hash table of (tag, key bytes) -> value
+ * bytes, each entry one allocation: the value first (so it is aligned),
+ * then the key.
+ */
+#include "memo.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct entry {
+	uint64_t hash;
+	int tag;
+	size_t klen, vlen;
+	unsigned char *data;          /* NULL: an empty slot */
+};
+
+struct memo {
+	struct entry *slot;
+	unsigned nslots, used;
+};
+
+/* The value's room, rounded up so that the key after it does not matter to alignment. */
+#define VROOM(n) (((n) + 15) & ~(size_t)15)
+
+static uint64_t hash(int tag, const unsigned char *k, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(unsigned)tag;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ k[i]) * 1099511628211ULL;
+	return h;
+}
+
+struct memo *memo_new(unsigned slots)
+{
+	struct memo *m = calloc(1, sizeof(*m));
+
+	if (!m || !(m->slot = calloc(slots, sizeof(*m->slot)))) {
+		free(m);
+		return NULL;
+	}
+	m->nslots = slots;
+	return m;
+}
+
+static void empty(struct memo *m)
+{
+	for (unsigned i = 0; i < m->nslots; i++)
+		free(m->slot[i].data);
+	memset(m->slot, 0, m->nslots * sizeof(*m->slot));
+	m->used = 0;
+}
+
+void memo_free(struct memo *m)
+{
+	if (!m)
+		return;
+	empty(m);
+	free(m->slot);
+	free(m);
+}
+
+/* The slot holding (tag, key), or the empty slot where it would go. */
+static struct entry *find(struct memo *m, uint64_t h, int tag, const void *key, size_t klen)
+{
+	unsigned i = (unsigned)h & (m->nslots - 1);
+
+	for (; m->slot[i].data; i = (i + 1) & (m->nslots - 1)) {
+		struct entry *e = &m->slot[i];
+
+		if (e->hash == h && e->tag == tag && e->klen == klen && !memcmp(e->data + VROOM(e->vlen), key, klen))
+			return e;
+	}
+	return &m->slot[i];
+}
+
+void *memo_get(struct memo *m, int tag, const void *key, size_t klen, size_t *len)
+{
+	struct entry *e = find(m, hash(tag, key, klen), tag, key, klen);
+
+	if (!e->data)
+		return NULL;
+	if (len)
+		*len = e->vlen;
+	return e->data;
+}
+
+void *memo_put(struct memo *m, int tag, const void *key, size_t klen, const void *val, size_t vlen)
+{
+	uint64_t h = hash(tag, key, klen);
+	struct entry *e;
+
+	if (m->used + 1 > m->nslots / 4 * 3)
+		empty(m);
+	e = find(m, h, tag, key, klen);
+	if (!(e->data = malloc(VROOM(vlen) + klen + 1)))
+		return NULL;
+	if (val)
+		memcpy(e->data, val, vlen);
+	else
+		memset(e->data, 0, vlen);
+	memcpy(e->data + VROOM(vlen), key, klen);
+	e->hash = h;
+	e->tag = tag;
+	e->klen = klen;
+	e->vlen = vlen;
+	m->used++;
+	return e->data;
+}
