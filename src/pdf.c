@@ -418,6 +418,37 @@ static void text_close(struct pdf_writer *w)
 	w->tpage = NULL;
 }
 
+/* Opens (or continues) the page's text object with it's gray, font, size and rendering mode. */
+static void text_state(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, HPDF_Font font, int mode)
+{
+	if (w->tpage != page) {
+		text_close(w);
+		HPDF_Page_SetGrayFill(page, it->gray);
+		HPDF_Page_BeginText(page);
+		w->tpage = page;
+		w->tfont = NULL;
+		w->tgray = it->gray;
+		w->tmode = HPDF_FILL;
+	} else if (it->gray != w->tgray) {
+		HPDF_Page_SetGrayFill(page, it->gray);
+		w->tgray = it->gray;
+	}
+	if (mode == HPDF_FILL_THEN_STROKE) {
+		/* Stroking the glyphs' outlines as well as filling them thickens them. */
+		HPDF_Page_SetGrayStroke(page, it->gray);
+		HPDF_Page_SetLineWidth(page, it->size * 0.035f);
+	}
+	if (mode != w->tmode) {
+		HPDF_Page_SetTextRenderingMode(page, (HPDF_TextRenderingMode)mode);
+		w->tmode = mode;
+	}
+	if (font != w->tfont || it->size != w->tsize) {
+		HPDF_Page_SetFontAndSize(page, font, it->size);
+		w->tfont = font;
+		w->tsize = it->size;
+	}
+}
+
 static void text_byte(char *out, size_t *n, unsigned char b)
 {
 	switch (b) {
@@ -504,14 +535,13 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, int f
 	return 0;
 }
 
-/* s as the hex UTF-16BE string of an /ActualText, at w->tbuf + *n (room checked by the caller). */
+/* s as the UTF-16BE string of an /ActualText (binary, as show_text writes), at w->tbuf + *n (room checked by the caller). */
 static void actual_text(struct pdf_writer *w, size_t *n, const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const char *p = s, *end = s + strlen(s);
 
-	memcpy(w->tbuf + *n, "<FEFF", 5);
-	*n += 5;
+	memcpy(w->tbuf + *n, "(\xFE\xFF", 3);
+	*n += 3;
 	while (p < end) {
 		uint32_t cp = utf8_next(&p, end), unit[2] = { cp, 0 };
 		int k = 1;
@@ -521,11 +551,12 @@ static void actual_text(struct pdf_writer *w, size_t *n, const char *s)
 			unit[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
 			k = 2;
 		}
-		for (int u = 0; u < k; u++)
-			for (int sh = 12; sh >= 0; sh -= 4)
-				w->tbuf[(*n)++] = hex[(unit[u] >> sh) & 0xF];
+		for (int u = 0; u < k; u++) {
+			text_byte(w->tbuf, n, (unsigned char)(unit[u] >> 8));
+			text_byte(w->tbuf, n, (unsigned char)unit[u]);
+		}
 	}
-	w->tbuf[(*n)++] = '>';
+	w->tbuf[(*n)++] = ')';
 }
 
 /*
@@ -552,16 +583,16 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
 
 	if (!run || !tbuf_room(w, 64 + 12 * strlen(s) + 80 * (size_t)run->n))
 		return;
+	/* In the page's text object, as other text (marked content may nest inside one), bold alike. */
+	text_state(w, page, it, font, fonts_face(w->fonts, it->face)->synthetic_bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
 	memcpy(w->tbuf, "/Span <</ActualText ", 20);
 	n = 20;
 	actual_text(w, &n, s);
 	memcpy(w->tbuf + n, ">> BDC\n", 7);
-	HPDF_Page_SetGrayFill(page, it->gray);
-	HPDF_Stream_Write(out, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)(n + 7));
-	HPDF_Page_BeginText(page);
-	HPDF_Page_SetFontAndSize(page, font, it->size);
-	memcpy(w->tbuf, "1 0 0 1 ", 8);
-	n = 8 + (size_t)pdf_num(w->tbuf + 8, it->x);
+	n += 7;
+	memcpy(w->tbuf + n, "1 0 0 1 ", 8);
+	n += 8;
+	n += (size_t)pdf_num(w->tbuf + n, it->x);
 	w->tbuf[n++] = ' ';
 	n += (size_t)pdf_num(w->tbuf + n, it->y);
 	memcpy(w->tbuf + n, " Tm\n[", 5);
@@ -597,9 +628,8 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
 	n += (size_t)(open ? sprintf(w->tbuf + n, ")] TJ\n") : sprintf(w->tbuf + n, "] TJ\n"));
 	if (rise != 0)
 		n += (size_t)sprintf(w->tbuf + n, "0 Ts\n");
-	HPDF_Stream_Write(out, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)n);
-	HPDF_Page_EndText(page);
-	HPDF_Stream_WriteStr(out, "EMC\n");
+	memcpy(w->tbuf + n, "EMC\n", 4);
+	HPDF_Stream_Write(out, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)(n + 4));
 }
 
 static void draw_text(struct pdf_writer *w, HPDF_Page page, const struct dlist *dl, const struct dl_item *it)
@@ -611,32 +641,7 @@ static void draw_text(struct pdf_writer *w, HPDF_Page page, const struct dlist *
 
 	if (!*s)
 		return;
-	if (w->tpage != page) {
-		text_close(w);
-		HPDF_Page_SetGrayFill(page, it->gray);
-		HPDF_Page_BeginText(page);
-		w->tpage = page;
-		w->tfont = NULL;
-		w->tgray = it->gray;
-		w->tmode = HPDF_FILL;
-	} else if (it->gray != w->tgray) {
-		HPDF_Page_SetGrayFill(page, it->gray);
-		w->tgray = it->gray;
-	}
-	if (bold) {
-		/* Stroking the glyphs' outlines as well as filling them thickens them. */
-		HPDF_Page_SetGrayStroke(page, it->gray);
-		HPDF_Page_SetLineWidth(page, it->size * 0.035f);
-	}
-	if (mode != w->tmode) {
-		HPDF_Page_SetTextRenderingMode(page, (HPDF_TextRenderingMode)mode);
-		w->tmode = mode;
-	}
-	if (font != w->tfont || it->size != w->tsize) {
-		HPDF_Page_SetFontAndSize(page, font, it->size);
-		w->tfont = font;
-		w->tsize = it->size;
-	}
+	text_state(w, page, it, font, mode);
 	if (show_text(w, page, font, fonts_base(w->fonts, it->face), it->x, it->y, s)) {
 		HPDF_Page_SetTextMatrix(page, 1, 0, 0, 1, it->x, it->y);
 		HPDF_Page_ShowText(page, s);
@@ -652,9 +657,14 @@ static void draw_item(struct pdf_writer *w, HPDF_Page page, const struct dlist *
 		draw_text(w, page, dl, it);
 		return;
 	}
+	if (it->kind == DL_SHAPED) {
+		draw_shaped(w, page, it, dl_str(dl, it));
+		return;
+	}
 	text_close(w);
 	switch ((enum dl_kind)it->kind) {
 	case DL_TEXT:
+	case DL_SHAPED:
 		break;
 	case DL_RECT:
 		if (it->flags & DL_FILL)
@@ -681,9 +691,6 @@ static void draw_item(struct pdf_writer *w, HPDF_Page page, const struct dlist *
 		break;
 	case DL_QR:
 		draw_qr(w, page, it, dl_str(dl, it));
-		break;
-	case DL_SHAPED:
-		draw_shaped(w, page, it, dl_str(dl, it));
 		break;
 	}
 }
