@@ -4,7 +4,7 @@
 # A reference night runs uninterrupted on a copy of a generated ledger. A
 # second copy (the reference's PINs kept, its journal, exceptions and runs
 # emptied) is run again and again, each time killed with SIGKILL after a
-# random 0.1-1.0 s (bash's RANDOM, seeded), until 20 kills landed mid-run;
+# random 0.05-0.55 s (bash's RANDOM, seeded), until 20 kills landed mid-run;
 # when three kills in a row made no progress the next waits for a journal
 # commit first, so that kills also land in runs resuming committed work, on
 # fast and slow machines alike. After each kill the journal must claim only files that
@@ -16,7 +16,7 @@
 #   bash tests/e2e/kill.sh         from anywhere (sh also works: it re-runs itself with bash)
 #   NOTICEGEN_BUILD=build-asan     the folder holding noticegen and genledger
 #   KEEP=1                         keep the temporary folder (its path is printed)
-#   CASES=3000 SEED=5              the ledger (a night longer than 20 kills of 0.1-1 s)
+#   CASES=3000 SEED=5              the ledger (a night longer than 20 kills of 0.05-0.55 s)
 #   KILLS=20 LATE=5 KILL_SEED=42   kills that must land, at most LATE after a commit, RANDOM's seed
 #   JOBS=N                         run the killed nights with --jobs N (each run is its own
 #                                  process group and the whole group is killed, as a power
@@ -150,15 +150,15 @@ echo "# reference started; $(q "$K/ledger.db" 'SELECT count(*) FROM pins') PINs 
 RANDOM=$KILL_SEED
 RD=$K/out/$DATE
 # Kills go on until KILLS of them landed while noticegen ran (at most 3*KILLS tries).
-# A kill after 0.1-1.0 s may land before any batch is journaled: when three kills in a
+# A kill after 0.05-0.55 s may land before any batch is journaled: when three kills in a
 # row made no progress, the next one (up to LATE of them) waits for the run to commit
-# a batch and then lands 0.1-1.0 s later, so that later kills land in runs resuming
+# a batch and then lands 0.05-0.55 s later, so that later kills land in runs resuming
 # committed work however fast or slow the machine, without finishing the night.
 landed=0; early=0; resumed_killed=0; tmp_seen=0; hot=0; late=0; stall=0; i=0
 rows_before=0
 while [ "$landed" -lt "$KILLS" ] && [ "$i" -lt $((3 * KILLS)) ]; do
 	i=$((i + 1))
-	ms=$((100 + RANDOM % 901)); kind=short
+	ms=$((50 + RANDOM % 501)); kind=short
 	if [ "$stall" -ge 3 ] && [ "$late" -lt "$LATE" ]; then
 		kind="after a commit +"; late=$((late + 1)); stall=0
 	fi
