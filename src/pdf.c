@@ -418,7 +418,7 @@ static void text_close(struct pdf_writer *w)
 	w->tpage = NULL;
 }
 
-/* Opens (or continues) the page's text object with it's gray, font, size and rendering mode. */
+/* Opens (or continues) the page's text object with the item's gray, font, size and rendering mode. */
 static void text_state(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, HPDF_Font font, int mode)
 {
 	if (w->tpage != page) {
