@@ -53,6 +53,14 @@ struct pdf_writer {
 	/* Per face, the characters whose glyphs this document has flagged already (a bit each). */
 	uint8_t *flagged[MAX_FACES];
 	unsigned flagged_doc[MAX_FACES];
+	struct wcode *wcodes[MAX_FACES];    /* per face, the codes its W array can list (trim_widths) */
+	unsigned nwcodes[MAX_FACES];
+};
+
+/* A code of a face whose glyph is not of the default width: what a W array lists. */
+struct wcode {
+	uint16_t code, gid;
+	int16_t width;
 };
 
 static const uint16_t no_comps[1] = { 0 };   /* a glyph with no components */
@@ -145,6 +153,7 @@ void pdf_free(struct pdf_writer *w)
 				free(w->comps[f][g]);
 		free(w->comps[f]);
 		free(w->flagged[f]);
+		free(w->wcodes[f]);
 	}
 	for (int i = 0; i < QR_KEPT; i++) {
 		free(w->qr[i].payload);
@@ -382,7 +391,66 @@ static void forget_glyphs(struct pdf_writer *w)
 	}
 }
 
-static void complete_glyphs(struct pdf_writer *w)
+/* Face f's codes with a glyph whose width is not the font's default, once per writer. */
+static int face_wcodes(struct pdf_writer *w, int f, HPDF_FontDef def)
+{
+	HPDF_TTFontDefAttr ta = (HPDF_TTFontDefAttr)def->attr;
+	struct wcode *v;
+	unsigned n = 0;
+
+	if (w->wcodes[f])
+		return 0;
+	if (!(v = malloc(0x10000 * sizeof(*v))))
+		return -1;
+	for (unsigned c = 0; c < 0x10000; c++) {
+		HPDF_UINT16 g = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)c);
+		HPDF_INT16 gw;
+
+		if (g == 0 || g >= ta->num_glyphs || (gw = HPDF_TTFontDef_GetGidWidth(def, g)) == def->missing_width)
+			continue;
+		v[n++] = (struct wcode){ (uint16_t)c, g, gw };
+	}
+	w->wcodes[f] = realloc(v, (n ? n : 1) * sizeof(*v));
+	if (!w->wcodes[f])
+		w->wcodes[f] = v;
+	w->nwcodes[f] = n;
+	return 0;
+}
+
+/*
+ * The font's W array lists only the glyphs the document embeds. libharu
+ * lists every code of the font: for the Latin face, 4.8 KB in every
+ * document, more than its text. A function of the glyph flags alone, so
+ * documents that embed the same font program have the same W too (and
+ * share both in a print batch).
+ */
+static int trim_widths(struct pdf_writer *w, int f, HPDF_FontAttr fa)
+{
+	const HPDF_BYTE *flags = ((HPDF_TTFontDefAttr)fa->fontdef->attr)->glyph_tbl.flgs;
+	HPDF_Array W = HPDF_Dict_GetItem(fa->descendant_font, "W", HPDF_OCLASS_ARRAY), run = NULL;
+	HPDF_STATUS ret = HPDF_OK;
+	long prev = -2;
+
+	if (!W || face_wcodes(w, f, fa->fontdef))
+		return -1;
+	HPDF_Array_Clear(W);
+	for (unsigned i = 0; i < w->nwcodes[f] && ret == HPDF_OK; i++) {
+		const struct wcode *e = &w->wcodes[f][i];
+
+		if (!flags[e->gid])
+			continue;
+		if (e->code != prev + 1) {
+			ret |= HPDF_Array_AddNumber(W, e->code);
+			if (!(run = HPDF_Array_New(W->mmgr)) || HPDF_Array_Add(W, run) != HPDF_OK)
+				return -1;
+		}
+		ret |= HPDF_Array_AddNumber(run, e->width);
+		prev = e->code;
+	}
+	return ret == HPDF_OK ? 0 : -1;
+}
+
+static int complete_glyphs(struct pdf_writer *w)
 {
 	int f;
 
@@ -400,7 +468,10 @@ static void complete_glyphs(struct pdf_writer *w)
 		for (g = 0; g < ta->num_glyphs; g++)
 			if (ta->glyph_tbl.flgs[g])
 				flag_components(w, f, ta->glyph_tbl.flgs, ta->num_glyphs, g);
+		if (trim_widths(w, f, fa))
+			return -1;
 	}
+	return 0;
 }
 
 /*
@@ -843,7 +914,10 @@ static int save_doc(struct pdf_writer *w, int pad, const unsigned char **buf, si
 
 	if (pad > 0 && last)
 		pad_fonts(w, last, pad);
-	complete_glyphs(w);
+	if (complete_glyphs(w)) {
+		w->error = HPDF_FAILD_TO_ALLOC_MEM;
+		return harufail(w, "to list a font's glyph widths", err);
+	}
 	if (save_fails(w)) {
 		w->error = HPDF_INVALID_OBJECT;
 		return harufail(w, "to save a document (its font program)", err);
