@@ -57,9 +57,9 @@ static const char *const sql[Q_COUNT] = {
 	[Q_J_MERGE] = "INSERT OR IGNORE INTO journal (run_date, ord, doc_type, period, case_key, party_id,"
 		      " lang, pages, sheets, bytes, path, sha256, copy, reprint_of)"
 		      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
-	[Q_J_EACH] = "SELECT j.run_date, row_number() OVER (ORDER BY j.ord), j.doc_type, j.period, j.case_key, j.party_id,"
+	[Q_J_EACH] = "SELECT j.run_date, j.ord, j.doc_type, j.period, j.case_key, j.party_id,"
 		     " c.case_id, c.county, p.role, j.lang, j.pages, j.sheets, j.bytes, j.path, j.sha256,"
-		     " p.name, p.addr1, coalesce(p.addr2, ''), p.city, p.state, p.zip, p.country, j.ord,"
+		     " p.name, p.addr1, coalesce(p.addr2, ''), p.city, p.state, p.zip, p.country,"
 		     " j.copy, coalesce(j.reprint_of, ''), coalesce(pp.batch, ''), coalesce(pp.batch_page, 0),"
 		     " coalesce(pp.batch_pages, 0), coalesce(pp.serial, -1), coalesce(pp.routing, ''),"
 		     " coalesce(pp.tracking, ''),"
@@ -67,7 +67,7 @@ static const char *const sql[Q_COUNT] = {
 		     " FROM journal j JOIN cases c ON c.case_key = j.case_key"
 		     " JOIN parties p ON p.party_id = j.party_id"
 		     " LEFT JOIN print_pieces pp ON pp.run_date = j.run_date AND pp.ord = j.ord"
-		     " WHERE j.run_date = ?1 ORDER BY j.ord",
+		     " WHERE j.run_date = ?1 AND j.ord > ?2 ORDER BY j.ord LIMIT ?3",
 	[Q_X_ADD] = "INSERT OR IGNORE INTO exceptions (run_date, case_key, party_id, doc_type, reason)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[Q_X_EACH] = "SELECT x.case_key, coalesce(c.case_id, ''), x.party_id, coalesce(x.doc_type, ''),"
@@ -838,54 +838,83 @@ void ledger_text_col(sqlite3_stmt *s, int col, char *out, size_t cap)
 	snprintf(out, cap, "%s", v ? v : "");
 }
 
+static void journal_row_read(sqlite3_stmt *s, struct journal_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	ledger_text_col(s, 0, r->run_date, sizeof(r->run_date));
+	r->ord = sqlite3_column_int64(s, 1);
+	ledger_text_col(s, 2, r->doc, sizeof(r->doc));
+	ledger_text_col(s, 3, r->period, sizeof(r->period));
+	r->case_key = sqlite3_column_int64(s, 4);
+	r->party_id = sqlite3_column_int64(s, 5);
+	ledger_text_col(s, 6, r->case_id, sizeof(r->case_id));
+	ledger_text_col(s, 7, r->county, sizeof(r->county));
+	ledger_text_col(s, 8, r->role, sizeof(r->role));
+	ledger_text_col(s, 9, r->lang, sizeof(r->lang));
+	r->pages = sqlite3_column_int(s, 10);
+	r->sheets = sqlite3_column_int(s, 11);
+	r->bytes = sqlite3_column_int64(s, 12);
+	ledger_text_col(s, 13, r->path, sizeof(r->path));
+	ledger_text_col(s, 14, r->sha256, sizeof(r->sha256));
+	ledger_text_col(s, 15, r->name, sizeof(r->name));
+	ledger_text_col(s, 16, r->addr1, sizeof(r->addr1));
+	ledger_text_col(s, 17, r->addr2, sizeof(r->addr2));
+	ledger_text_col(s, 18, r->city, sizeof(r->city));
+	ledger_text_col(s, 19, r->state, sizeof(r->state));
+	ledger_text_col(s, 20, r->zip, sizeof(r->zip));
+	ledger_text_col(s, 21, r->country, sizeof(r->country));
+	r->copy = sqlite3_column_int(s, 22);
+	ledger_text_col(s, 23, r->reprint_of, sizeof(r->reprint_of));
+	ledger_text_col(s, 24, r->batch, sizeof(r->batch));
+	r->batch_page = sqlite3_column_int(s, 25);
+	r->batch_pages = sqlite3_column_int(s, 26);
+	r->serial = sqlite3_column_int64(s, 27);
+	ledger_text_col(s, 28, r->routing, sizeof(r->routing));
+	ledger_text_col(s, 29, r->tracking, sizeof(r->tracking));
+	ledger_text_col(s, 30, r->dp, sizeof(r->dp));
+}
+
+#define JOURNAL_CHUNK 256
+
+/*
+ * The rows are read a chunk at a time, each chunk in its own short read
+ * transaction, and handed to fn after it ends: writing a million-row
+ * manifest takes minutes, and a read held that long would keep --jobs
+ * workers (drawing the print batches meanwhile) from recording theirs.
+ * The date's journal does not change once its cases are served.
+ */
 int ledger_journal_each(struct ledger *L, const char *run_date,
 			int (*fn)(const struct journal_row *r, void *arg), void *arg, struct ng_err *err)
 {
-	sqlite3_stmt *s = use(L, Q_J_EACH);
-	struct journal_row r;
-	int rc;
+	struct journal_row *rows = malloc(JOURNAL_CHUNK * sizeof(*rows));
+	int64_t after = INT64_MIN, seq = 0;
+	int n, i, rc, ret = 0;
 
-	sqlite3_bind_text(s, 1, run_date, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof(r));
-		ledger_text_col(s, 0, r.run_date, sizeof(r.run_date));
-		r.seq = sqlite3_column_int64(s, 1);
-		ledger_text_col(s, 2, r.doc, sizeof(r.doc));
-		ledger_text_col(s, 3, r.period, sizeof(r.period));
-		r.case_key = sqlite3_column_int64(s, 4);
-		r.party_id = sqlite3_column_int64(s, 5);
-		ledger_text_col(s, 6, r.case_id, sizeof(r.case_id));
-		ledger_text_col(s, 7, r.county, sizeof(r.county));
-		ledger_text_col(s, 8, r.role, sizeof(r.role));
-		ledger_text_col(s, 9, r.lang, sizeof(r.lang));
-		r.pages = sqlite3_column_int(s, 10);
-		r.sheets = sqlite3_column_int(s, 11);
-		r.bytes = sqlite3_column_int64(s, 12);
-		ledger_text_col(s, 13, r.path, sizeof(r.path));
-		ledger_text_col(s, 14, r.sha256, sizeof(r.sha256));
-		ledger_text_col(s, 15, r.name, sizeof(r.name));
-		ledger_text_col(s, 16, r.addr1, sizeof(r.addr1));
-		ledger_text_col(s, 17, r.addr2, sizeof(r.addr2));
-		ledger_text_col(s, 18, r.city, sizeof(r.city));
-		ledger_text_col(s, 19, r.state, sizeof(r.state));
-		ledger_text_col(s, 20, r.zip, sizeof(r.zip));
-		ledger_text_col(s, 21, r.country, sizeof(r.country));
-		r.ord = sqlite3_column_int64(s, 22);
-		r.copy = sqlite3_column_int(s, 23);
-		ledger_text_col(s, 24, r.reprint_of, sizeof(r.reprint_of));
-		ledger_text_col(s, 25, r.batch, sizeof(r.batch));
-		r.batch_page = sqlite3_column_int(s, 26);
-		r.batch_pages = sqlite3_column_int(s, 27);
-		r.serial = sqlite3_column_int64(s, 28);
-		ledger_text_col(s, 29, r.routing, sizeof(r.routing));
-		ledger_text_col(s, 30, r.tracking, sizeof(r.tracking));
-		ledger_text_col(s, 31, r.dp, sizeof(r.dp));
-		if (fn(&r, arg))
-			return ng_fail(err, NG_EOUTPUT, "cannot write the manifest"), -1;
-	}
-	if (rc != SQLITE_DONE)
-		return dbfail(L, "reading the journal", err);
-	return 0;
+	if (!rows)
+		return ng_fail(err, NG_EINTERNAL, "out of memory");
+	do {
+		sqlite3_stmt *s = use(L, Q_J_EACH);
+
+		sqlite3_bind_text(s, 1, run_date, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(s, 2, after);
+		sqlite3_bind_int(s, 3, JOURNAL_CHUNK);
+		for (n = 0; (rc = sqlite3_step(s)) == SQLITE_ROW; n++)
+			journal_row_read(s, &rows[n]);
+		if (rc != SQLITE_DONE) {
+			ret = dbfail(L, "reading the journal", err);
+			break;
+		}
+		sqlite3_reset(s);
+		for (i = 0; i < n && !ret; i++) {
+			rows[i].seq = ++seq;
+			if (fn(&rows[i], arg))
+				ret = ng_fail(err, NG_EOUTPUT, "cannot write the manifest");
+		}
+		if (n)
+			after = rows[n - 1].ord;
+	} while (n == JOURNAL_CHUNK && !ret);
+	free(rows);
+	return ret;
 }
 
 int ledger_exception_add(struct ledger *L, const char *run_date, int64_t case_key, int64_t party,

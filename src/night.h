@@ -61,6 +61,9 @@ static inline double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Work done on a night: by the run itself, a worker, or the parent beside its workers. */
+typedef int (*night_task)(struct night *n, const void *arg, struct ng_err *err);
+
 /* run.c */
 
 /* Makes the night's plan (periods, what is due) as of d, keeping tonight's date. */
@@ -89,8 +92,12 @@ int night_journal(struct night *n, const struct journal_row *r, struct ng_err *e
 /* Prints again the pieces of case key the shop spoiled on earlier nights. */
 int night_reprints(struct night *n, int64_t key, struct ng_err *err);
 
-/* Plans the night's print batches and draws them with jobs workers. */
-int night_batches(struct night *n, int jobs, struct ng_err *err);
+/*
+ * Plans the night's print batches, draws them with jobs workers and runs
+ * side (NULL: nothing), which needs the plan but not the batches: beside
+ * the workers if there are any, else after the drawing.
+ */
+int night_batches(struct night *n, int jobs, night_task side, const void *arg, struct ng_err *err);
 
 /* Job ticket and checksums, once the manifest is written; fails if their totals differ. */
 int night_handoff(struct night *n, const struct out_totals *t, struct print_totals *pt, struct ng_err *err);
@@ -100,7 +107,23 @@ int night_ready(struct night *n, const struct print_totals *pt, struct ng_err *e
 
 /* run_workers.c */
 
-typedef int (*night_task)(struct night *n, const void *arg, struct ng_err *err);
+/* Worker processes under way: started by night_workers_start, ended by night_workers_wait. */
+struct night_workers {
+	pid_t pid[64];
+	int fd[64][2];
+	int jobs;                 /* started */
+};
+
+/*
+ * Starts task in jobs worker processes, worker k with n->job = k (each with
+ * its own ledger connection and PDF writer). The parent keeps a connection
+ * of its own and may work meanwhile. On failure, those started are waited for.
+ */
+int night_workers_start(struct night *n, int jobs, night_task task, const void *arg, struct night_workers *w,
+			struct ng_err *err);
+
+/* Waits for the workers and adds up what they did; their first error in err (NULL: just wait). */
+int night_workers_wait(struct night *n, struct night_workers *w, struct ng_err *err);
 
 /*
  * Runs task in jobs worker processes, worker k with n->job = k (each with

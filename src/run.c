@@ -649,6 +649,16 @@ static int write_summary(struct night *n, const struct out_totals *t, double sec
 	return out_write_file(path, buf, len, 0644, 1, err);
 }
 
+/* The manifest and exceptions report (totals in arg, a struct out_totals). */
+static int reports_task(struct night *n, const void *arg, struct ng_err *err)
+{
+	double t = now_s();
+	int rc = out_reports(n->led, n->run_dir, n->iso, (struct out_totals *)arg, err);
+
+	n->stage[ST_REPORTS] += now_s() - t;
+	return rc;
+}
+
 int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *err)
 {
 	struct night *n = calloc(1, sizeof(*n));
@@ -679,10 +689,10 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	    (o->jobs > 1 ? each_case_parallel(n, o, err) : each_case(n, o, err)))
 		goto cleanup;
 	/* A shard leaves the print batches to the merge: they need the whole night, in ZIP order. */
-	if (!o->shards && night_batches(n, o->jobs, err))
+	if (o->shards ? reports_task(n, &t, err) : night_batches(n, o->jobs, reports_task, &t, err))
 		goto cleanup;
 	t_reports = now_s();
-	if (out_reports(n->led, n->run_dir, n->iso, &t, err) || (!o->shards && night_handoff(n, &t, &pt, err)))
+	if (!o->shards && night_handoff(n, &t, &pt, err))
 		goto cleanup;
 	n->stage[ST_REPORTS] += now_s() - t_reports;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -744,8 +754,8 @@ int run_merge(const char *config, const char *date, int shards, struct run_resul
 	snprintf(n->run_dir, sizeof(n->run_dir), "%s/%s", n->cfg.output, n->iso);
 	now_iso(now);
 	if (ledger_run_mark(n->led, n->iso, "running", now, err) ||
-	    shard_merge(n->led, n->run_dir, n->iso, shards, err) || night_batches(n, 1, err) ||
-	    out_reports(n->led, n->run_dir, n->iso, &t, err) || night_handoff(n, &t, &pt, err) ||
+	    shard_merge(n->led, n->run_dir, n->iso, shards, err) || night_batches(n, 1, reports_task, &t, err) ||
+	    night_handoff(n, &t, &pt, err) ||
 	    write_summary(n, &t, 0, err))
 		goto cleanup;
 	now_iso(now);

@@ -175,18 +175,29 @@ static int draw_task(struct night *n, const void *arg, struct ng_err *err)
 	return rc;
 }
 
-/* The night's print batches: planned here, drawn by jobs workers (batch Bnnn by worker nnn mod jobs). */
-int night_batches(struct night *n, int jobs, struct ng_err *err)
+/*
+ * The night's print batches: planned here, drawn by jobs workers (batch
+ * Bnnn by worker nnn mod jobs), then side. With workers, side runs in the
+ * parent while they draw: the manifest needs the plan, not the batches.
+ */
+int night_batches(struct night *n, int jobs, night_task side, const void *arg, struct ng_err *err)
 {
 	struct print_ctx c = print_ctx(n);
+	struct night_workers w;
 	double t = now_s();
 	int rc = print_plan(&c, err);
 
 	/* Stage times add up the workers' own (like the cases'), not the wall time. */
 	n->stage[ST_PRINT] += now_s() - t;
-	if (!rc)
-		rc = jobs > 1 ? night_in_workers(n, jobs, draw_task, NULL, err) : draw_task(n, NULL, err);
-	return rc;
+	if (rc)
+		return -1;
+	if (jobs <= 1)
+		return draw_task(n, NULL, err) || (side && side(n, arg, err)) ? -1 : 0;
+	if (night_workers_start(n, jobs, draw_task, NULL, &w, err))
+		return -1;
+	rc = side ? side(n, arg, err) : 0;
+	/* The workers are waited for even if side failed: none is left drawing. */
+	return night_workers_wait(n, &w, rc ? NULL : err) || rc ? -1 : 0;
 }
 
 

@@ -62,35 +62,58 @@ static void __attribute__((noreturn)) worker(struct night *n, night_task task, c
 }
 
 /*
- * Runs task in jobs worker processes, worker k with n->job = k, and waits
- * for all of them. The output is the same as one process's: documents are
- * deterministic and their order comes from ord, not from who made them.
+ * Starts task in jobs worker processes, worker k with n->job = k. The
+ * parent gets a connection of its own again, opened after the fork, so it
+ * can work beside them until night_workers_wait.
  */
-int night_in_workers(struct night *n, int jobs, night_task task, const void *arg, struct ng_err *err)
+int night_workers_start(struct night *n, int jobs, night_task task, const void *arg, struct night_workers *w,
+			struct ng_err *err)
 {
-	pid_t pid[64];
-	int fds[64][2], k, ret = 0;
+	int k;
 
+	memset(w, 0, sizeof(*w));
 	ledger_close(n->led);
 	n->led = NULL;
 	n->jobs = jobs;
 	n->parent = getpid();
 	for (k = 0; k < jobs; k++) {
-		if (pipe(fds[k]) != 0 || (pid[k] = fork()) < 0)
-			return ng_fail(err, NG_EINTERNAL, "cannot start worker %d: %s", k, strerror(errno));
-		if (pid[k] == 0) {
-			close(fds[k][0]);
-			worker(n, task, arg, k, fds[k][1]);
+		if (pipe(w->fd[k]) != 0 || (w->pid[k] = fork()) < 0) {
+			ng_fail(err, NG_EINTERNAL, "cannot start worker %d: %s", k, strerror(errno));
+			break;
 		}
-		close(fds[k][1]);
+		if (w->pid[k] == 0) {
+			close(w->fd[k][0]);
+			worker(n, task, arg, k, w->fd[k][1]);
+		}
+		close(w->fd[k][1]);
+		w->jobs++;
 	}
-	for (k = 0; k < jobs; k++) {
+	n->job = 0;
+	n->jobs = 1;
+	n->led = ledger_open(n->cfg.ledger, w->jobs == jobs ? err : NULL);
+	if (w->jobs < jobs || !n->led) {
+		night_workers_wait(n, w, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Waits for all the workers and adds up their reports. The output is the
+ * same as one process's: documents are deterministic and their order
+ * comes from ord, not from who made them. err NULL: only wait.
+ */
+int night_workers_wait(struct night *n, struct night_workers *w, struct ng_err *err)
+{
+	int k, ret = 0;
+
+	for (k = 0; k < w->jobs; k++) {
 		struct worker_report rep;
 		int status = 0, i;
-		ssize_t got = read(fds[k][0], &rep, sizeof(rep));
+		ssize_t got = read(w->fd[k][0], &rep, sizeof(rep));
 
-		close(fds[k][0]);
-		waitpid(pid[k], &status, 0);
+		close(w->fd[k][0]);
+		waitpid(w->pid[k], &status, 0);
 		if (got != (ssize_t)sizeof(rep)) {
 			if (!ret)
 				ret = ng_fail(err, NG_EINTERNAL, "worker %d died (status %d)", k, status);
@@ -103,11 +126,15 @@ int night_in_workers(struct night *n, int jobs, night_task task, const void *arg
 		if (rep.code && !ret)
 			ret = ng_fail(err, (enum ng_code)rep.code, "%s", rep.msg);
 	}
-	n->led = ledger_open(n->cfg.ledger, ret ? NULL : err);
-	if (!n->led && !ret)
-		ret = -1;
-	n->job = 0;
-	n->jobs = 1;
+	w->jobs = 0;
 	return ret;
 }
 
+int night_in_workers(struct night *n, int jobs, night_task task, const void *arg, struct ng_err *err)
+{
+	struct night_workers w;
+
+	if (night_workers_start(n, jobs, task, arg, &w, err))
+		return -1;
+	return night_workers_wait(n, &w, err);
+}

@@ -60,6 +60,28 @@ sqlite3 -separator ' ' "$tmp/ledger.db" "SELECT doc_type, lang, count(*), CAST(a
 	FROM journal GROUP BY doc_type, lang ORDER BY doc_type, lang" |
 	awk '{ printf "  %-10s %-3s %7d bytes  (%d docs)\n", $1, $2, $4, $3 }'
 
+# --jobs: the same night with one process and with two, taking turns, so
+# that the machine's drift weighs on both alike; the ratio is of medians.
+echo "--jobs 1 and --jobs 2 on the same ledger (median of $RUNS, in turn):"
+for r in $(seq 1 "$RUNS"); do
+	for j in 1 2; do
+		# IMb serials start over too, so that each run's manifest and batches can be compared.
+		sqlite3 "$tmp/ledger.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;
+			DELETE FROM print_pieces; DELETE FROM print_batches; DELETE FROM imb_serials;"
+		config "$tmp/jobs$j-$r" "jobs"
+		/usr/bin/time -f "%e" -o "$tmp/jtime" \
+			"$NG" run --config "$tmp/config-jobs.ini" --date "$DATE" --jobs "$j" --quiet 2>/dev/null || [ $? -eq 1 ]
+		tail -n 1 "$tmp/jtime" >> "$tmp/wall-jobs$j"
+		cat "$tmp/jobs$j-$r/$DATE/manifest.csv" "$tmp/jobs$j-$r/$DATE/print/SHA256SUMS" | sha256sum >> "$tmp/manifests"
+	done
+done
+j1=$(median < "$tmp/wall-jobs1")
+j2=$(median < "$tmp/wall-jobs2")
+awk -v a="$j1" -v b="$j2" -v r1="$(tr '\n' ' ' < "$tmp/wall-jobs1")" -v r2="$(tr '\n' ' ' < "$tmp/wall-jobs2")" 'BEGIN {
+	printf "  --jobs 1  %6.2f s  (runs: %s)\n  --jobs 2  %6.2f s  (runs: %s)\n  speed-up  %.2fx\n", a, r1, b, r2, a / b }'
+[ "$(sort -u "$tmp/manifests" | wc -l)" -eq 1 ] && echo "  manifests and print batches: identical in every run" ||
+	echo "  manifests and print batches: DIFFER between runs"
+
 # What a second language costs: the same cases with every party English,
 # then every party Spanish, Korean, Arabic, Bengali (bilingual documents).
 # The languages take turns, run after run, so that a machine's drift (its
