@@ -316,8 +316,30 @@ struct out_table {
 	lxw_row_t row;
 	lxw_col_t col;
 	size_t ncols;
+	const char *const *cols;
+	char sheet[32];
+	int sheets;
 	char path[4200], tmp[4300], xpath[4200], xtmp[4300];
 };
+
+/*
+ * A worksheet holds 1,048,576 rows, and a night can have more documents:
+ * rows past that go on in "<sheet> 2", "<sheet> 3"..., each with the
+ * header row again (libxlsxwriter would silently drop them).
+ */
+static void next_sheet(struct out_table *t)
+{
+	char name[32];
+
+	if (++t->sheets == 1)
+		snprintf(name, sizeof(name), "%s", t->sheet);
+	else
+		snprintf(name, sizeof(name), "%.24s %d", t->sheet, t->sheets % 10000);
+	t->ws = workbook_add_worksheet(t->wb, name);
+	for (size_t i = 0; i < t->ncols; i++)
+		worksheet_write_string(t->ws, 0, (lxw_col_t)i, t->cols[i], NULL);
+	t->row = 1;
+}
 
 struct out_table *out_table_open(const char *dir, const char *name, const char *sheet, const char *title,
 				 const char *run_date, const char *const *cols, size_t ncols, struct ng_err *err)
@@ -333,6 +355,8 @@ struct out_table *out_table_open(const char *dir, const char *name, const char *
 		return NULL;
 	}
 	t->ncols = ncols;
+	t->cols = cols;
+	snprintf(t->sheet, sizeof(t->sheet), "%s", sheet);
 	snprintf(t->path, sizeof(t->path), "%s/%s.csv", dir, name);
 	snprintf(t->xpath, sizeof(t->xpath), "%s/%s.xlsx", dir, name);
 	snprintf(t->xtmp, sizeof(t->xtmp), "%s/.%s.xlsx.tmp", dir, name);
@@ -354,10 +378,9 @@ struct out_table *out_table_open(const char *dir, const char *name, const char *
 	props.created = timegm(&tm);
 	props.title = (char *)title;
 	workbook_set_properties(t->wb, &props);
-	t->ws = workbook_add_worksheet(t->wb, sheet);
+	next_sheet(t);
 	for (i = 0; i < ncols; i++)
-		out_table_text(t, cols[i]);
-	out_table_row_end(t);
+		csv(t->csv, cols[i], i + 1 == ncols);
 	return t;
 }
 
@@ -375,7 +398,8 @@ void out_table_num(struct out_table *t, long long v)
 
 int out_table_row_end(struct out_table *t)
 {
-	t->row++;
+	if (++t->row == LXW_ROW_MAX)
+		next_sheet(t);
 	t->col = 0;
 	return ferror(t->csv);
 }

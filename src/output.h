@@ -51,7 +51,8 @@ int out_reports(struct ledger *L, const char *run_dir, const char *run_date, str
 void out_totals_release(struct out_totals *t);
 
 /*
- * A report written as name.csv and name.xlsx (one sheet) in dir from the
+ * A report written as name.csv and name.xlsx (one sheet, continued in
+ * "<sheet> 2"... past the 1,048,575 rows a sheet holds) in dir from the
  * same cells: open with the column names, then per row one call per
  * column and row_end; commit renames both into place, abort removes them.
  */
