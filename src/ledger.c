@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ledger_sql.h"
 #include "utf8.h"
@@ -121,7 +122,34 @@ struct ledger {
 	sqlite3 *db;
 	char path[1024];
 	sqlite3_stmt *st[Q_COUNT];
+	struct timespec busy_since;       /* when the current wait for a lock began */
 };
+
+#define BUSY_LIMIT_S 5                /* how long to wait for another connection's lock */
+
+/*
+ * Waits for a lock another connection holds, in steps of 50 us to 1 ms.
+ * SQLite's own wait sleeps 1, 2, 5, 10... ms; a --jobs worker waiting for
+ * the other's commit, which holds the lock for a millisecond, slept up to
+ * ten times that, and the night's second core sat idle.
+ */
+static int busy_wait(void *arg, int tries)
+{
+	struct ledger *L = arg;
+	struct timespec now, nap = { 0, 0 };
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (tries == 0)
+		L->busy_since = now;
+	else if ((now.tv_sec - L->busy_since.tv_sec) * 1000 + (now.tv_nsec - L->busy_since.tv_nsec) / 1000000 >=
+		 BUSY_LIMIT_S * 1000)
+		return 0;
+	nap.tv_nsec = 50000L << (tries < 5 ? tries : 5);
+	if (nap.tv_nsec > 1000000L)
+		nap.tv_nsec = 1000000L;
+	nanosleep(&nap, NULL);
+	return 1;
+}
 
 static int dbfail(struct ledger *L, const char *what, struct ng_err *err)
 {
@@ -225,7 +253,7 @@ struct ledger *ledger_open(const char *path, struct ng_err *err)
 			path, L->db ? sqlite3_errmsg(L->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(L->db, 5000);
+	sqlite3_busy_handler(L->db, busy_wait, L);
 	if (sqlite3_prepare_v2(L->db, "PRAGMA user_version", -1, &v, NULL) != SQLITE_OK ||
 	    sqlite3_step(v) != SQLITE_ROW) {
 		ng_fail(err, NG_ELEDGER, "'%s' is not an SQLite ledger (%s)", path, sqlite3_errmsg(L->db));
@@ -739,20 +767,26 @@ static int load_case(struct ledger *L, int64_t key, struct case_facts *cf, struc
 	return 0;
 }
 
+int ledger_read_begin(struct ledger *L)
+{
+	return sqlite3_get_autocommit(L->db) && sqlite3_exec(L->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void ledger_read_end(struct ledger *L, int began)
+{
+	if (!began)
+		return;
+	reset_all(L);
+	sqlite3_exec(L->db, "COMMIT", NULL, NULL, NULL);
+}
+
 int ledger_load_case(struct ledger *L, int64_t key, struct case_facts *cf, struct ng_err *err)
 {
-	/*
-	 * A dozen queries in one read transaction: one shared lock, one check
-	 * of the file, instead of a dozen. Short, so a worker that wants to
-	 * write its journal waits for no more than one case's reading.
-	 */
-	int own = sqlite3_get_autocommit(L->db) && sqlite3_exec(L->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	/* A dozen queries in one read transaction: one shared lock, one check of the file, instead of a dozen. */
+	int own = ledger_read_begin(L);
 	int rc = load_case(L, key, cf, err);
 
-	if (own) {
-		reset_all(L);
-		sqlite3_exec(L->db, "COMMIT", NULL, NULL, NULL);
-	}
+	ledger_read_end(L, own);
 	return rc;
 }
 

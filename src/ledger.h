@@ -126,6 +126,15 @@ int ledger_scans(struct ledger *L, char *why, size_t cap);
 struct ledger *ledger_open(const char *path, struct ng_err *err);
 void ledger_close(struct ledger *L);
 
+/*
+ * A read transaction: the queries until ledger_read_end share one shared
+ * lock and one check of the file. Nothing may be written meanwhile (two
+ * connections that both hold one and then write would deadlock). Returns
+ * whether it began one (not inside another); pass that to ledger_read_end.
+ */
+int ledger_read_begin(struct ledger *L);
+void ledger_read_end(struct ledger *L, int began);
+
 int ledger_begin(struct ledger *L, struct ng_err *err);
 int ledger_commit(struct ledger *L, struct ng_err *err);
 void ledger_rollback(struct ledger *L);

@@ -22,6 +22,14 @@
 #include "print.h"
 
 #define COMMIT_EVERY 256          /* documents per journal transaction (one flush to disk each) */
+#define CASE_PIECES_MAX 64        /* one case's documents (or exceptions) in a night, at most */
+
+/* An exception found, not yet in the ledger (written at the next checkpoint). */
+struct pending_exception {
+	int64_t case_key, party;         /* party 0: the whole case */
+	char doc[32];                    /* "" for none */
+	char reason[sizeof(((struct ng_err *)0)->msg)];
+};
 
 /* Where the time goes, for the run summary and the benchmark. */
 enum stage { ST_LEDGER, ST_LAYOUT, ST_PDF, ST_WRITE, ST_HASH, ST_JOURNAL, ST_PRINT, ST_REPORTS, ST_COUNT };
@@ -43,8 +51,10 @@ struct night {
 	struct ng_date date;
 	char iso[11];
 	const char *as_of;                       /* the date documents are made as of: iso, or a reprint's */
-	struct journal_row pend[COMMIT_EVERY];   /* written and flushed at the next checkpoint */
+	struct journal_row pend[COMMIT_EVERY + CASE_PIECES_MAX];   /* written and flushed at the next checkpoint */
 	int npend;
+	struct pending_exception exc[COMMIT_EVERY + CASE_PIECES_MAX];  /* recorded at the next checkpoint too */
+	int nexc;
 	int job, jobs;                           /* this worker serves cases with key % jobs == job */
 	pid_t parent;
 	long written, resumed;

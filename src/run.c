@@ -227,15 +227,6 @@ static int pins_prepared(struct night *n, struct ng_err *err)
 	return 0;
 }
 
-int night_exception(struct night *n, const struct party *p, const char *doc, const char *reason,
-		     struct ng_err *err)
-{
-	log_warn("case %s (%s)%s%s%s%s: %s", n->cf.id[0] ? n->cf.id : "?", n->cf.county,
-		 p ? ", " : "", p ? (p->role == ROLE_CP ? "CP" : "NCP") : "", doc ? ", " : "",
-		 doc ? doc : "", reason);
-	return ledger_exception_add(n->led, n->iso, n->cf.key, p ? p->id : 0, doc, reason, err);
-}
-
 /* Letters, digits and hyphens only: case ids and counties become folder names. */
 static void path_part(char *out, size_t cap, const char *s)
 {
@@ -257,23 +248,55 @@ static int checkpoint(struct night *n, struct ng_err *err)
 	double t = now_s();
 	int i;
 
-	if (!n->npend)
+	if (!n->npend && !n->nexc)
 		return 0;
-	if (out_sync_dir(n->run_dir, err))
+	if (n->npend && out_sync_dir(n->run_dir, err))
 		return -1;
 	n->stage[ST_WRITE] += now_s() - t;
 	t = now_s();
 	if (ledger_begin(n->led, err))
 		return -1;
 	for (i = 0; i < n->npend; i++)
-		if (ledger_journal_add(n->led, &n->pend[i], err)) {
-			ledger_rollback(n->led);
-			return -1;
-		}
+		if (ledger_journal_add(n->led, &n->pend[i], err))
+			goto fail;
+	for (i = 0; i < n->nexc; i++) {
+		const struct pending_exception *x = &n->exc[i];
+
+		if (ledger_exception_add(n->led, n->iso, x->case_key, x->party, x->doc[0] ? x->doc : NULL, x->reason,
+					 err))
+			goto fail;
+	}
 	if (ledger_commit(n->led, err))
 		return -1;
 	n->stage[ST_JOURNAL] += now_s() - t;
-	n->npend = 0;
+	n->npend = n->nexc = 0;
+	return 0;
+fail:
+	ledger_rollback(n->led);
+	return -1;
+}
+
+/*
+ * Logged now, recorded at the next checkpoint with the journal rows: one
+ * write to the ledger per batch, not one per exception (each had been a
+ * commit of its own, flushed to disk, that --jobs workers waited for).
+ * A run killed before then finds the case's problem again when resumed.
+ */
+int night_exception(struct night *n, const struct party *p, const char *doc, const char *reason,
+		    struct ng_err *err)
+{
+	struct pending_exception *x;
+
+	log_warn("case %s (%s)%s%s%s%s: %s", n->cf.id[0] ? n->cf.id : "?", n->cf.county,
+		 p ? ", " : "", p ? (p->role == ROLE_CP ? "CP" : "NCP") : "", doc ? ", " : "",
+		 doc ? doc : "", reason);
+	if (n->nexc == COMMIT_EVERY + CASE_PIECES_MAX)
+		return ng_fail(err, NG_EINTERNAL, "case %s has more than %d exceptions tonight", n->cf.id, CASE_PIECES_MAX);
+	x = &n->exc[n->nexc++];
+	x->case_key = n->cf.key;
+	x->party = p ? p->id : 0;
+	snprintf(x->doc, sizeof(x->doc), "%s", doc ? doc : "");
+	snprintf(x->reason, sizeof(x->reason), "%s", reason);
 	return 0;
 }
 
@@ -360,9 +383,11 @@ int night_store(struct night *n, enum doc_type type, const struct party *p, cons
 
 int night_journal(struct night *n, const struct journal_row *r, struct ng_err *err)
 {
+	if (n->npend == COMMIT_EVERY + CASE_PIECES_MAX)
+		return ng_fail(err, NG_EINTERNAL, "case %s has more than %d documents tonight", n->cf.id, CASE_PIECES_MAX);
 	n->pend[n->npend++] = *r;
 	n->written++;
-	return n->npend == COMMIT_EVERY ? checkpoint(n, err) : 0;
+	return 0;
 }
 
 /* Renders one piece and journals it. NG_EDATA means an exception (recorded); others stop the run. */
@@ -443,7 +468,7 @@ static int order_active(const struct case_facts *cf, struct ng_date from, struct
 }
 
 /* What one case is owed tonight, in the fixed order that makes sequence numbers stable. */
-static int serve_case(struct night *n, int64_t key, struct ng_err *err)
+static int serve_case_now(struct night *n, int64_t key, struct ng_err *err)
 {
 	struct case_facts *cf = &n->cf;
 	const struct party *cp, *ncp;
@@ -514,6 +539,24 @@ static int serve_case(struct night *n, int64_t key, struct ng_err *err)
 	}
 	/* Last: pieces the print shop spoiled on earlier nights (this reloads the case as of then). */
 	return night_reprints(n, key, err);
+}
+
+/*
+ * A case is read in one read transaction: its facts, its journal rows, its
+ * PIN events, its reprints. Its documents and exceptions are queued, and
+ * written to the ledger between cases, outside it. So a case takes one
+ * shared lock, not one per query, and a --jobs worker that wants to write
+ * waits for the other's case at most.
+ */
+static int serve_case(struct night *n, int64_t key, struct ng_err *err)
+{
+	int began = ledger_read_begin(n->led);
+	int rc = serve_case_now(n, key, err);
+
+	ledger_read_end(n->led, began);
+	if (!rc && (n->npend >= COMMIT_EVERY || n->nexc >= COMMIT_EVERY))
+		rc = checkpoint(n, err);
+	return rc;
 }
 
 int run_pin_letter_now(const char *config, const char *today, int64_t case_key, int64_t party_id,
