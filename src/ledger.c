@@ -125,10 +125,16 @@ struct ledger {
 	struct timespec busy_since;       /* when the current wait for a lock began */
 };
 
-#define BUSY_LIMIT_S 5                /* how long to wait for another connection's lock */
+/*
+ * How long to wait for another connection's lock: a --jobs worker holds its
+ * read lock while it draws and writes a case, and a write can stall while
+ * the kernel flushes dirty pages. A nightly job can afford to wait.
+ */
+#define BUSY_LIMIT_S 30
 
 /*
- * Waits for a lock another connection holds, in steps of 50 us to 1 ms.
+ * Waits for a lock another connection holds, in steps of 50 us to 1 ms,
+ * for BUSY_LIMIT_S at most.
  * SQLite's own wait sleeps 1, 2, 5, 10... ms; a --jobs worker waiting for
  * the other's commit, which holds the lock for a millisecond, slept up to
  * ten times that, and the night's second core sat idle.

@@ -20,6 +20,14 @@ config() {  # $1: output folder, $2: name
 	write_config "$tmp/config-$2.ini" "$tmp" && set_key "$tmp/config-$2.ini" paths output "$1"
 }
 
+# A night's exit code: 0, or 1 (done, with exceptions); else its last words, and stop.
+night_ok() {
+	[ "$1" -eq 1 ] && return 0
+	echo "bench: a night failed with exit code $1:" >&2
+	tail -n 3 "$tmp/err" >&2
+	return 1
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "bench: N=$N cases, $RUNS runs, --jobs $JOBS, run date $DATE, $(nproc) cores"
@@ -29,14 +37,16 @@ for i in $(seq 0 "$RUNS"); do
 		DELETE FROM print_pieces; DELETE FROM print_batches;"
 	config "$tmp/out$i" "$i"
 	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time$i" \
-		"$NG" run --config "$tmp/config-$i.ini" --date "$DATE" --jobs "$JOBS" --quiet 2>/dev/null || [ $? -eq 1 ]
-	[ "$i" -eq 0 ] && continue
+		"$NG" run --config "$tmp/config-$i.ini" --date "$DATE" --jobs "$JOBS" --quiet 2>"$tmp/err" || night_ok $?
+	[ "$i" -eq 0 ] && rm -rf "$tmp/out0" && continue
 	read -r wall user sys rss < <(tail -n 1 "$tmp/time$i")
 	s="$tmp/out$i/$DATE/summary.json"
 	docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
 	pages=$(sed -n 's/.*"pages": \([0-9]*\),/\1/p' "$s" | head -1)
 	echo "$docs $pages $wall $user $sys $rss" >> "$tmp/runs"
 	sed -n 's/.*"stage_seconds": {\(.*\)},/\1/p' "$s" >> "$tmp/stages"
+	# A night at N=100000 takes ~8 GB of disk here: keep none longer than needed.
+	rm -rf "$tmp/out$i"
 done
 
 docs=$(awk '{print $1}' "$tmp/runs" | head -1)
@@ -70,9 +80,10 @@ for r in $(seq 1 "$RUNS"); do
 			DELETE FROM print_pieces; DELETE FROM print_batches; DELETE FROM imb_serials;"
 		config "$tmp/jobs$j-$r" "jobs"
 		/usr/bin/time -f "%e" -o "$tmp/jtime" \
-			"$NG" run --config "$tmp/config-jobs.ini" --date "$DATE" --jobs "$j" --quiet 2>/dev/null || [ $? -eq 1 ]
+			"$NG" run --config "$tmp/config-jobs.ini" --date "$DATE" --jobs "$j" --quiet 2>"$tmp/err" || night_ok $?
 		tail -n 1 "$tmp/jtime" >> "$tmp/wall-jobs$j"
 		cat "$tmp/jobs$j-$r/$DATE/manifest.csv" "$tmp/jobs$j-$r/$DATE/print/SHA256SUMS" | sha256sum >> "$tmp/manifests"
+		rm -rf "$tmp/jobs$j-$r"
 	done
 done
 j1=$(median < "$tmp/wall-jobs1")
@@ -96,7 +107,7 @@ for r in $(seq 1 "$RUNS"); do
 			DELETE FROM print_pieces; DELETE FROM print_batches;
 			DELETE FROM cases WHERE case_key > $M; UPDATE parties SET lang = '$lang';"
 		config "$tmp/lang-$lang-$r" lang && set_key "$tmp/config-lang.ini" paths ledger "$tmp/lang.db"
-		"$NG" run --config "$tmp/config-lang.ini" --date "$DATE" --quiet 2>/dev/null || [ $? -eq 1 ]
+		"$NG" run --config "$tmp/config-lang.ini" --date "$DATE" --quiet 2>"$tmp/err" || night_ok $?
 		s="$tmp/lang-$lang-$r/$DATE/summary.json"
 		docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
 		secs=$(sed -n 's/.*"seconds": \([0-9.]*\),/\1/p' "$s" | head -1)
