@@ -28,6 +28,18 @@ night_ok() {
 	return 1
 }
 
+# A night of N cases takes up to ~80 KB of disk per case (8 GB at N=100000).
+# Earlier nights' output is kept while there is room: removing it just before
+# a night makes creating files cost more (ext4 looks past recently freed inodes).
+make_room() {
+	local need=$(( N * 120 )) avail
+	avail=$(df -k --output=avail "$tmp" | tail -n 1)
+	if [ "$avail" -lt "$need" ]; then
+		echo "bench: less than $(( need / 1048576 )) GB free; removing earlier nights' output (the next night may be slower for it)" >&2
+		find "$tmp" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+	fi
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "bench: N=$N cases, $RUNS runs, --jobs $JOBS, run date $DATE, $(nproc) cores"
@@ -35,18 +47,17 @@ for i in $(seq 0 "$RUNS"); do
 	# Run 0 issues the PINs and warms the caches; it is not counted.
 	sqlite3 "$tmp/ledger.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;
 		DELETE FROM print_pieces; DELETE FROM print_batches;"
+	make_room
 	config "$tmp/out$i" "$i"
 	/usr/bin/time -f "%e %U %S %M" -o "$tmp/time$i" \
 		"$NG" run --config "$tmp/config-$i.ini" --date "$DATE" --jobs "$JOBS" --quiet 2>"$tmp/err" || night_ok $?
-	[ "$i" -eq 0 ] && rm -rf "$tmp/out0" && continue
+	[ "$i" -eq 0 ] && continue
 	read -r wall user sys rss < <(tail -n 1 "$tmp/time$i")
 	s="$tmp/out$i/$DATE/summary.json"
 	docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
 	pages=$(sed -n 's/.*"pages": \([0-9]*\),/\1/p' "$s" | head -1)
 	echo "$docs $pages $wall $user $sys $rss" >> "$tmp/runs"
 	sed -n 's/.*"stage_seconds": {\(.*\)},/\1/p' "$s" >> "$tmp/stages"
-	# A night at N=100000 takes ~8 GB of disk here: keep none longer than needed.
-	rm -rf "$tmp/out$i"
 done
 
 docs=$(awk '{print $1}' "$tmp/runs" | head -1)
@@ -78,12 +89,12 @@ for r in $(seq 1 "$RUNS"); do
 		# IMb serials start over too, so that each run's manifest and batches can be compared.
 		sqlite3 "$tmp/ledger.db" "DELETE FROM journal; DELETE FROM exceptions; DELETE FROM runs;
 			DELETE FROM print_pieces; DELETE FROM print_batches; DELETE FROM imb_serials;"
+		make_room
 		config "$tmp/jobs$j-$r" "jobs"
 		/usr/bin/time -f "%e" -o "$tmp/jtime" \
 			"$NG" run --config "$tmp/config-jobs.ini" --date "$DATE" --jobs "$j" --quiet 2>"$tmp/err" || night_ok $?
 		tail -n 1 "$tmp/jtime" >> "$tmp/wall-jobs$j"
 		cat "$tmp/jobs$j-$r/$DATE/manifest.csv" "$tmp/jobs$j-$r/$DATE/print/SHA256SUMS" | sha256sum >> "$tmp/manifests"
-		rm -rf "$tmp/jobs$j-$r"
 	done
 done
 j1=$(median < "$tmp/wall-jobs1")
