@@ -510,7 +510,10 @@ HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream ds
  * The widths array (a thousand numbers for a Latin font) is the costliest
  * to build, write and free again in every document. A copy holds one
  * number instead, W_MARK + the template's id, and HPDF_Array_Write below
- * writes the text libharu wrote for the original in its place.
+ * writes the text libharu wrote for the original in its place. (noticegen's
+ * pdf.c replaces every document's array with the widths of the glyphs it
+ * embeds before saving; the mark keeps this file a faithful libharu for any
+ * other caller.)
  */
 struct type0_tmpl {
 	HPDF_FontDef def;
