@@ -208,18 +208,23 @@ float doc_next_page(struct doc_ctx *c)
 	return co->top - co->size;
 }
 
+/*
+ * Footers on pages from..to-1, one language's part: each part is numbered
+ * on its own ("Page 1 of 1", then the translation's "1 of 1"), as a
+ * reader of either language sees one whole document.
+ */
 void doc_footers(struct doc_ctx *c, int from, int to)
 {
 	const struct box *f = layout_box(c->L, c->name, "footer");
 	char page[12], pages[12], buf[400];
 	int p, n = c->dl->npages;
 
-	snprintf(pages, sizeof(pages), "%d", n);
+	snprintf(pages, sizeof(pages), "%d", to - from);
 	for (p = from; p < to; p++) {
 		struct i18n_arg a[] = { { "case", c->cf->id }, { "title", c->title },
 					{ "page", page }, { "pages", pages } };
 
-		snprintf(page, sizeof(page), "%d", p + 1);
+		snprintf(page, sizeof(page), "%d", p - from + 1);
 		Tf(c, buf, sizeof(buf), "footer", a, 4);
 		/* Items carry their page: draw the footer as if on page p. */
 		c->dl->npages = p + 1;

@@ -57,6 +57,30 @@ print(("ok" if checked and not bad else "not ok") +
       f" - {checked} non-English documents carry the English and the translated title on two parts or more"
       + (f"; missing in {bad[:3]}" if bad else ""))
 
+# Each part numbers its own pages: the translation's footers run 1..n of n, as the English ones do.
+def footer_re(code):
+    f = re.escape(unicodedata.normalize("NFKC", catalog(code)["footer"]))
+    for k, v in (("case", r".+?"), ("title", r".+?"), ("page", r"(\d+)"), ("pages", r"(\d+)")):
+        f = f.replace(re.escape("{" + k + "}"), v)
+    return re.compile(f)
+
+numbered, bad = 0, []
+for r in rows:
+    if r["language"] not in ("es", "ht", "ko", "pl", "ru"):
+        continue
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", os.path.join(run, r["pdf_path"]), "-"],
+                           capture_output=True, text=True).stdout.split("\f")
+    got = {code: [m.groups() for m in map(footer_re(code).search,
+                  (unicodedata.normalize("NFKC", re.sub(r"\s+", " ", p)) for p in pages)) if m]
+           for code in ("en", r["language"])}
+    for code, found in got.items():
+        n = len(found)
+        if not n or found != [(str(i + 1), str(n)) for i in range(n)]:
+            bad.append((r["pdf_path"], code, found))
+    numbered += 1
+print(("ok" if numbered and not bad else "not ok") +
+      f" - {numbered} bilingual documents number each part's pages 1..n of n" + (f"; {bad[:2]}" if bad else ""))
+
 flyer = {
     "ko": ["개인 식별 번호(Personal Identification Number, PIN)를 받아야 합니다.",
            "QR 코드를 스캔해 등록 페이지로 이동하세요. 등록 시 유효한 이메일 주소가 필요합니다.",
