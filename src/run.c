@@ -40,6 +40,14 @@ static const char *const stage_names[ST_COUNT] = {
 	"ledger", "layout", "pdf", "write", "hash", "journal", "print", "reports",
 };
 
+/* Frees the lock file's room (take_lock) for the ledger's last write; the lock stays. */
+static void release_room(struct night *n)
+{
+	int rc = n->locked ? ftruncate(n->lock_fd, 0) : 0;
+
+	(void)rc;                       /* nothing to do about it: the room was a loan */
+}
+
 static void night_release(struct night *n)
 {
 	case_facts_release(&n->cf);
@@ -50,9 +58,14 @@ static void night_release(struct night *n)
 	i18n_free(n->i18n);
 	ledger_close(n->led);
 	pin_key_wipe(&n->key);
-	if (n->lock_fd > 0)
+	if (n->lock_fd > 0) {
+		release_room(n);
 		close(n->lock_fd);
+	}
 }
+
+/* Bytes the lock file holds during a run: a few pages of the ledger and its rollback journal. */
+#define LOCK_ROOM (256 * 1024)
 
 /* One run per ledger at a time: an advisory lock the kernel drops if the holder dies. */
 static int take_lock(struct night *n, struct ng_err *err)
@@ -67,6 +80,14 @@ static int take_lock(struct night *n, struct ng_err *err)
 		return ng_fail(err, NG_ELOCKED, "another noticegen run holds '%s'; wait for it to finish",
 			       path);
 	n->locked = 1;
+	/*
+	 * Room for the ledger to record a failed run: a full disk that stops
+	 * the night is often the ledger's too, and SQLite needs a journal to
+	 * write even one row. Given back before that write (release_room).
+	 * Best effort: a disk already full has nothing to lend.
+	 */
+	if (posix_fallocate(n->lock_fd, 0, LOCK_ROOM) != 0)
+		release_room(n);
 	return 0;
 }
 
@@ -743,6 +764,7 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	if (write_summary(n, &t, res->seconds, err) || (o->shards && shard_export(n->led, n->run_dir, n->iso, err)))
 		goto cleanup;
 	now_iso(now);
+	release_room(n);
 	if (ledger_run_mark(n->led, n->iso, t.exceptions ? "done_with_exceptions" : "done", now, err))
 		goto cleanup;
 	if (!o->shards && night_ready(n, &pt, err))
@@ -754,6 +776,7 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 	snprintf(res->run_dir, sizeof(res->run_dir), "%s", n->run_dir);
 	ret = 0;
 cleanup:
+	release_room(n);
 	if (ret && n->led && n->locked) {
 		/* Best effort: the morning should not find the night still "running". */
 		now_iso(now);
