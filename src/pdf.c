@@ -7,6 +7,7 @@
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_pages.h>
+#include <hpdf_conf.h>
 #include <hpdf_streams.h>
 #include <qrencode.h>
 #include <stdarg.h>
@@ -55,6 +56,8 @@ struct pdf_writer {
 	unsigned flagged_doc[MAX_FACES];
 	struct wcode *wcodes[MAX_FACES];    /* per face, the codes its W array can list (trim_widths) */
 	unsigned nwcodes[MAX_FACES];
+	char *tounicode[MAX_FACES];         /* per face, its ToUnicode CMap (tounicode_cmap) */
+	size_t ntounicode[MAX_FACES];
 };
 
 /* A code of a face whose glyph is not of the default width: what a W array lists. */
@@ -154,6 +157,7 @@ void pdf_free(struct pdf_writer *w)
 		free(w->comps[f]);
 		free(w->flagged[f]);
 		free(w->wcodes[f]);
+		free(w->tounicode[f]);
 	}
 	for (int i = 0; i < QR_KEPT; i++) {
 		free(w->qr[i].payload);
@@ -171,11 +175,127 @@ void pdf_wipe(struct pdf_writer *w)
 		explicit_bzero(w->buf, w->cap);
 }
 
+/* Appends to *buf (of *cap bytes, *n used) what fmt makes; -1 if out of memory. */
+static int cmap_put(char **buf, size_t *n, size_t *cap, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*cap - *n < 64) {
+		char *p = realloc(*buf, *cap * 2);
+
+		if (!p)
+			return -1;
+		*buf = p;
+		*cap *= 2;
+	}
+	va_start(ap, fmt);
+	k = vsnprintf(*buf + *n, *cap - *n, fmt, ap);
+	va_end(ap);
+	*n += (size_t)k;
+	return 0;
+}
+
+/*
+ * libharu 2.3.0 writes as a Type0 font's ToUnicode the encoder's CID CMap
+ * (begincidrange), which maps no code to Unicode: readers warn about it,
+ * and copy or search text only by guessing from the embedded font. This
+ * is a real one. A code is its character's code point (the UTF-8 encoder),
+ * so the map is the identity, in blocks of 256 codes: those where the
+ * font has a character (a cut font has a few dozen). A shaped face's
+ * glyph code (HARU_GLYPH_CODE_FIRST + glyph) maps to the one character the
+ * font draws with that glyph, where there is one; conjuncts and reordered
+ * forms have none, and their runs' /ActualText gives their text. The same
+ * in every document, so it is compressed once a run.
+ */
+static int tounicode_cmap(struct pdf_writer *w, int face)
+{
+	FT_Face ft = fonts_ft(w->fonts, face);
+	int shaped = fonts_hb(w->fonts, face) != NULL;
+	static unsigned code[HARU_GLYPH_CODE_LAST - HARU_GLYPH_CODE_FIRST + 1];
+	const unsigned ncodes = sizeof(code) / sizeof(*code);
+	unsigned char block[256] = { 0 };
+	size_t n = 0, cap = 8192;
+	char *b = malloc(cap);
+	unsigned hi, c, blocks = 0, glyphs = 0, k = 0;
+	FT_ULong cp;
+	FT_UInt gid;
+
+	if (!b)
+		return -1;
+	/* The blocks with characters; for a shaped face, each glyph's character if it has one only. */
+	memset(code, 0, sizeof(code));
+	for (cp = FT_Get_First_Char(ft, &gid); gid; cp = FT_Get_Next_Char(ft, cp, &gid)) {
+		if (cp > 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			continue;
+		if (!shaped || cp < HARU_GLYPH_CODE_FIRST || cp > HARU_GLYPH_CODE_LAST)
+			block[cp >> 8] = 1;
+		if (shaped && gid < ncodes)
+			code[gid] = code[gid] ? UINT32_MAX : (unsigned)cp;
+	}
+	for (hi = 0; hi < 256; hi++)
+		blocks += block[hi];
+	for (c = 0; c < ncodes; c++)
+		glyphs += code[c] && code[c] != UINT32_MAX;
+	if (cmap_put(&b, &n, &cap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+		     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+		     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+		     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"))
+		goto oom;
+	/* At most 100 entries between a begin and its end. */
+	for (hi = 0; hi < 256; hi++) {
+		if (!block[hi])
+			continue;
+		if ((k % 100 == 0 && cmap_put(&b, &n, &cap, "%u beginbfrange\n", blocks - k < 100 ? blocks - k : 100)) ||
+		    cmap_put(&b, &n, &cap, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi) ||
+		    ((++k % 100 == 0 || k == blocks) && cmap_put(&b, &n, &cap, "endbfrange\n")))
+			goto oom;
+	}
+	for (c = 0, k = 0; c < ncodes; c++) {
+		if (!code[c] || code[c] == UINT32_MAX)
+			continue;
+		if ((k % 100 == 0 && cmap_put(&b, &n, &cap, "%u beginbfchar\n", glyphs - k < 100 ? glyphs - k : 100)) ||
+		    cmap_put(&b, &n, &cap, "<%04X> <%04X>\n", HARU_GLYPH_CODE_FIRST + c, code[c]) ||
+		    ((++k % 100 == 0 || k == glyphs) && cmap_put(&b, &n, &cap, "endbfchar\n")))
+			goto oom;
+	}
+	if (cmap_put(&b, &n, &cap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"))
+		goto oom;
+	w->tounicode[face] = b;
+	w->ntounicode[face] = n;
+	return 0;
+oom:
+	free(b);
+	return -1;
+}
+
+/* Gives font (face's, new in this document) the face's ToUnicode CMap in place of libharu's. */
+static void fix_tounicode(struct pdf_writer *w, int face, HPDF_Font font)
+{
+	HPDF_FontAttr fa = font ? (HPDF_FontAttr)font->attr : NULL;
+	HPDF_Dict cmap = fa ? fa->cmap_stream : NULL;
+	static const char *const junk[] = { "Type", "CMapName", "CIDSystemInfo", "WMode" };
+	HPDF_Stream s;
+
+	if (!cmap || (!w->tounicode[face] && tounicode_cmap(w, face)))
+		return;
+	if (!(s = HPDF_MemStream_New(cmap->mmgr, HPDF_STREAM_BUF_SIZ)))
+		return;
+	/* A ToUnicode stream's dictionary holds its length and filter only. */
+	for (unsigned i = 0; i < sizeof(junk) / sizeof(*junk); i++)
+		HPDF_Dict_RemoveElement(cmap, junk[i]);
+	HPDF_Stream_Free(cmap->stream);
+	cmap->stream = s;
+	HPDF_Stream_Write(s, (const HPDF_BYTE *)w->tounicode[face], (HPDF_UINT)w->ntounicode[face]);
+}
+
 static HPDF_Font font_for(struct pdf_writer *w, int face)
 {
 	face = fonts_base(w->fonts, face);
-	if (!w->font[face])
+	if (!w->font[face]) {
 		w->font[face] = HPDF_GetFont(w->pdf, w->font_name[face], "UTF-8");
+		fix_tounicode(w, face, w->font[face]);
+	}
 	return w->font[face];
 }
 

@@ -277,6 +277,12 @@ def tool(args, stderr=False):
     return r.returncode, r.stdout.decode("utf-8", "replace")
 
 
+def tool_warns(args):
+    """Exit code, output and what the tool said on stderr (poppler's syntax warnings)."""
+    r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+
+
 def cmd_extract():
     """Runs the PDF tools once per PDF, in parallel, into NG_CACHE/pdfs.json."""
     rd = run_dir()
@@ -292,13 +298,13 @@ def cmd_extract():
             sha = hashlib.sha256(f.read()).hexdigest()
         if old.get(rel, {}).get("sha") == sha:       # the same bytes as last time: same answers
             return rel, old[rel]
-        rc_t, txt = tool(["pdftotext", "-enc", "UTF-8", p, "-"])
+        rc_t, txt, warn_t = tool_warns(["pdftotext", "-enc", "UTF-8", p, "-"])
         rc_l, lay = tool(["pdftotext", "-enc", "UTF-8", "-layout", p, "-"])
         rc_f, fonts = tool(["pdffonts", p])
         rc_q, qpdf = tool(["qpdf", "--check", p], stderr=True)
         rc_i, info = tool(["pdfinfo", "-enc", "UTF-8", p])
         m = re.search(r"^Pages:\s+(\d+)", info, re.M)
-        return rel, {"sha": sha, "text": txt, "text_rc": rc_t, "layout": lay, "layout_rc": rc_l, "info": info,
+        return rel, {"sha": sha, "text": txt, "text_rc": rc_t, "text_warn": warn_t[-500:], "layout": lay, "layout_rc": rc_l, "info": info,
                      "fonts": fonts, "fonts_rc": rc_f, "qpdf": qpdf[-2000:], "qpdf_rc": rc_q,
                      "npages": int(m.group(1)) if m else None}
     with ThreadPoolExecutor(WORKERS) as ex:
@@ -440,9 +446,11 @@ def parse_pdffonts(out):
 
 def cmd_c3():
     cache = load_cache()
-    probs_q, probs_f = [], []
+    probs_q, probs_f, probs_w = [], [], []
     nfonts = 0
     for rel, c in sorted(cache.items()):
+        if c.get("text_warn", "?").strip():
+            probs_w.append("%s: pdftotext says: %s" % (rel, norm_ws(c.get("text_warn", "(not run)"))[:200]))
         if c["qpdf_rc"] != 0:
             probs_q.append("%s: qpdf --check exit %d: %s" % (rel, c["qpdf_rc"], norm_ws(c["qpdf"])[-300:]))
         rows = parse_pdffonts(c["fonts"]) if c["fonts_rc"] == 0 else None
@@ -459,6 +467,8 @@ def cmd_c3():
         probs_q.append("no PDF found")
         probs_f.append("no PDF found")
     report("3 qpdf --check passes for every PDF (%d)" % len(cache), probs_q)
+    # Poppler parses more than qpdf checks: fonts' ToUnicode CMaps, for one.
+    report("3 pdftotext reads every PDF without a warning (%d)" % len(cache), probs_w)
     report("3 pdffonts: every font embedded (%d fonts in %d PDFs)" % (nfonts, len(cache)), probs_f)
 
 
