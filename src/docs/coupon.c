@@ -59,6 +59,25 @@ static void amount_line(struct doc_ctx *c, const struct box *b, float *y, int fa
 	*y -= b->leading;
 }
 
+/*
+ * The stub's amount due: its label where the lines above start, the amount
+ * in the 100 points past the label's 200, on the side a reader comes to
+ * second. Right-to-left the label hangs from the lines' right edge and the
+ * amount stands to its left; the two never share a point.
+ */
+static void stub_amount(struct doc_ctx *c, const struct box *st, int bold, float y, const char *amt)
+{
+	const char *label = T(c, "coupon.amount_due");
+
+	if (fonts_rtl(c->fonts)) {
+		text_line(c->dl, c->fonts, bold, st->size, st->min_size, st->x + 100, y, 200, ALIGN_LEFT, label);
+		text_line(c->dl, c->fonts, bold, st->size, st->min_size, st->x, y, 100, ALIGN_LEFT, amt);
+	} else {
+		text_line(c->dl, c->fonts, bold, st->size, st->min_size, st->x, y, 200, ALIGN_LEFT, label);
+		text_line(c->dl, c->fonts, bold, st->size, st->min_size, st->x + 300, y, 100, ALIGN_RIGHT, amt);
+	}
+}
+
 static void draw_stub(struct doc_ctx *c, ng_cents due_amt, const char *due)
 {
 	const struct box *st = layout_box(c->L, "coupon", "stub");
@@ -84,9 +103,7 @@ static void draw_stub(struct doc_ctx *c, ng_cents due_amt, const char *due)
 	text_line(c->dl, c->fonts, st->face, st->size, st->min_size, st->x, y, 300, ALIGN_LEFT,
 		  Tf(c, buf, sizeof(buf), "coupon.due_date", &(struct i18n_arg){ "date", due }, 1));
 	y -= st->leading;
-	text_line(c->dl, c->fonts, bold, st->size, st->min_size, st->x, y, 300, ALIGN_LEFT, T(c, "coupon.amount_due"));
-	text_line(c->dl, c->fonts, bold, st->size, st->min_size, st->x + 300, y, 100, ALIGN_RIGHT,
-		  doc_money(amt, sizeof(amt), due_amt));
+	stub_amount(c, st, bold, y, doc_money(amt, sizeof(amt), due_amt));
 	y -= st->leading * 1.5f;
 	text_line(c->dl, c->fonts, st->face, st->size, st->min_size, st->x, y, 300, ALIGN_LEFT, T(c, "coupon.pay_to"));
 	y -= st->leading;

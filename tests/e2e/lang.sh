@@ -81,6 +81,31 @@ for r in rows:
 print(("ok" if numbered and not bad else "not ok") +
       f" - {numbered} bilingual documents number each part's pages 1..n of n" + (f"; {bad[:2]}" if bad else ""))
 
+# No two words drawn over each other, in any language: poppler's word boxes, any two on a
+# page sharing more than half of the smaller one's area (a label and its amount in one spot;
+# the boxes of neighbouring lines share up to a third where the leading is tight).
+def word_boxes(path):
+    out = subprocess.run(["pdftotext", "-bbox", os.path.join(run, path), "-"],
+                         capture_output=True, text=True).stdout
+    box = r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>'
+    return [[(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(box, page)]
+            for page in out.split("<page ")[1:]]
+
+def clashes(words):
+    found = []
+    for i, a in enumerate(words):
+        for b in words[i + 1:]:
+            ix, iy = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+            small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+            if ix > 1 and iy > 1 and small > 0 and ix * iy > 0.5 * small:
+                found.append((a[4], b[4]))
+    return found
+
+bad = [(r["pdf_path"], n + 1, c[:2]) for r in rows
+       for n, page in enumerate(word_boxes(r["pdf_path"])) for c in [clashes(page)] if c]
+print(("ok" if rows and not bad else "not ok") +
+      f" - no two words overlap on any page of the {len(rows)} documents" + (f"; {bad[:3]}" if bad else ""))
+
 flyer = {
     "ko": ["개인 식별 번호(Personal Identification Number, PIN)를 받아야 합니다.",
            "QR 코드를 스캔해 등록 페이지로 이동하세요. 등록 시 유효한 이메일 주소가 필요합니다.",
