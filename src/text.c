@@ -103,7 +103,7 @@ static const char *visual(struct fonts *fonts, const char *s, size_t len, char *
  * their glyphs. Returns the width drawn.
  */
 static double emit(struct dlist *dl, struct fonts *fonts, int face, float size, float x, float y,
-		   const char *s, size_t len)
+		   const char *s, size_t len, double whole)
 {
 	const char *p = s, *end = s + len;
 	double w = 0;
@@ -114,7 +114,8 @@ static double emit(struct dlist *dl, struct fonts *fonts, int face, float size, 
 		double rw;
 
 		p += fonts_run(fonts, face, p, (size_t)(end - p), &fc);
-		rw = fonts_width(fonts, fc, start, (size_t)(p - start), size);
+		/* One run (most lines): its width is the line's, measured already. */
+		rw = start == s && p == end && whole >= 0 ? whole : fonts_width(fonts, fc, start, (size_t)(p - start), size);
 		if (dl) {
 			if (fonts_hb(fonts, fc))
 				dl_shaped(dl, fc, size, x + (float)w, y, start, (size_t)(p - start));
@@ -126,12 +127,9 @@ static double emit(struct dlist *dl, struct fonts *fonts, int face, float size, 
 	return w;
 }
 
-float text_fit(struct fonts *fonts, int face, float size, float min_size, float w, const char *s)
+/* The largest size from size down to min_size, by half points, at which a text of width at_one (at size 1) fits w; 0 if none. */
+static float fit(double at_one, float size, float min_size, float w)
 {
-	char vbuf[LINE_MAX_CHARS * 4 + 4];
-	size_t vlen;
-	const char *v = visual(fonts, s, strlen(s), vbuf, sizeof(vbuf), &vlen);
-	double at_one = fonts_width(fonts, face, v, vlen, 1.0);
 	float sz;
 
 	for (sz = size; sz >= min_size - 0.001f; sz -= 0.5f)
@@ -140,14 +138,23 @@ float text_fit(struct fonts *fonts, int face, float size, float min_size, float 
 	return 0;
 }
 
+float text_fit(struct fonts *fonts, int face, float size, float min_size, float w, const char *s)
+{
+	char vbuf[LINE_MAX_CHARS * 4 + 4];
+	size_t vlen;
+	const char *v = visual(fonts, s, strlen(s), vbuf, sizeof(vbuf), &vlen);
+
+	return fit(fonts_width(fonts, face, v, vlen, 1.0), size, min_size, w);
+}
+
 float text_line(struct dlist *dl, struct fonts *fonts, int face, float size, float min_size,
 		float x, float y, float w, enum text_align align, const char *s)
 {
-	float sz = text_fit(fonts, face, size, min_size, w, s);
 	char vbuf[LINE_MAX_CHARS * 4 + 4];
 	size_t len;
 	const char *v = visual(fonts, s, strlen(s), vbuf, sizeof(vbuf), &len);
-	double tw;
+	double at_one = fonts_width(fonts, face, v, len, 1.0), tw;
+	float sz = fit(at_one, size, min_size, w);
 
 	if (sz == 0) {
 		/* Never clipped, never silently dropped: the document is refused, naming the text. */
@@ -155,7 +162,7 @@ float text_line(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 			snprintf(dl->lost_text, sizeof(dl->lost_text), "%s", s);
 		return 0;
 	}
-	tw = fonts_width(fonts, face, v, len, sz);
+	tw = at_one * sz;
 	/* Right-to-left text hangs from the right edge of its box. */
 	if (align == ALIGN_LEFT && fonts_rtl(fonts))
 		x += w - (float)tw;
@@ -163,7 +170,7 @@ float text_line(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 		x -= (float)tw;
 	else if (align == ALIGN_CENTER)
 		x += (float)((w - tw) / 2);
-	emit(dl, fonts, face, sz, x, y, v, len);
+	emit(dl, fonts, face, sz, x, y, v, len, tw);
 	return sz;
 }
 
@@ -244,7 +251,7 @@ static int wrap(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 
 			if (fonts_rtl(fonts))
 				lx += w - (float)fonts_width(fonts, face, v, vlen, size);
-			emit(dl, fonts, face, size, lx, y - lines * leading, v, vlen);
+			emit(dl, fonts, face, size, lx, y - lines * leading, v, vlen, -1);
 		}
 		lines++;
 		s += n + skip;
