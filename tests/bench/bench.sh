@@ -121,13 +121,18 @@ for r in $(seq 1 "$RUNS"); do
 		"$NG" run --config "$tmp/config-lang.ini" --date "$DATE" --quiet 2>"$tmp/err" || night_ok $?
 		s="$tmp/lang-$lang-$r/$DATE/summary.json"
 		docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
+		pages=$(sed -n 's/.*"pages": \([0-9]*\),/\1/p' "$s" | head -1)
 		secs=$(sed -n 's/.*"seconds": \([0-9.]*\),/\1/p' "$s" | head -1)
 		awk -v d="$docs" -v s="$secs" 'BEGIN { printf "%.6f\n", s / d }' >> "$tmp/runs-$lang"
+		awk -v p="$pages" -v s="$secs" 'BEGIN { printf "%.6f\n", s / p }' >> "$tmp/pages-$lang"
 	done
 done
+# A bilingual document is the English one and its translation: about twice the pages.
 for lang in $LANGS; do
 	median < "$tmp/runs-$lang" > "$tmp/per-$lang"
+	median < "$tmp/pages-$lang" > "$tmp/perpage-$lang"
 	awk -v l="$lang" -v x="$(cat "$tmp/per-$lang")" -v e="$(cat "$tmp/per-en")" \
+		-v px="$(cat "$tmp/perpage-$lang")" -v pe="$(cat "$tmp/perpage-en")" \
 		-v all="$(sort -g "$tmp/runs-$lang" | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 * 1000 }')" \
-		'BEGIN { printf "  %-3s %6.2f ms/doc  %4.2fx English  (runs: %s)\n", l, x * 1000, x / e, all }'
+		'BEGIN { printf "  %-3s %6.2f ms/doc  %4.2fx English  %6.2f ms/page  %4.2fx  (runs, ms/doc: %s)\n", l, x * 1000, x / e, px * 1000, px / pe, all }'
 done
