@@ -181,7 +181,10 @@ static int cmap_put(char **buf, size_t *n, size_t *cap, const char *fmt, ...)
 	va_list ap;
 	int k;
 
-	if (*cap - *n < 64) {
+	va_start(ap, fmt);
+	k = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	while (k >= 0 && *cap - *n <= (size_t)k) {
 		char *p = realloc(*buf, *cap * 2);
 
 		if (!p)
@@ -190,9 +193,9 @@ static int cmap_put(char **buf, size_t *n, size_t *cap, const char *fmt, ...)
 		*cap *= 2;
 	}
 	va_start(ap, fmt);
-	k = vsnprintf(*buf + *n, *cap - *n, fmt, ap);
+	vsnprintf(*buf + *n, *cap - *n, fmt, ap);
 	va_end(ap);
-	*n += (size_t)k;
+	*n += (size_t)(k > 0 ? k : 0);
 	return 0;
 }
 
@@ -212,7 +215,7 @@ static int tounicode_cmap(struct pdf_writer *w, int face)
 {
 	FT_Face ft = fonts_ft(w->fonts, face);
 	int shaped = fonts_hb(w->fonts, face) != NULL;
-	static unsigned code[HARU_GLYPH_CODE_LAST - HARU_GLYPH_CODE_FIRST + 1];
+	unsigned code[HARU_GLYPH_CODE_LAST - HARU_GLYPH_CODE_FIRST + 1];   /* per glyph, its character */
 	const unsigned ncodes = sizeof(code) / sizeof(*code);
 	unsigned char block[256] = { 0 };
 	size_t n = 0, cap = 8192;
