@@ -97,6 +97,66 @@ static void bad_case_is_a_data_error(void **state)
 	ledger_close(L);
 }
 
+/* The ledger's journal mode, as a fresh connection finds it. */
+static void mode_of(char out[16])
+{
+	sqlite3 *h;
+	sqlite3_stmt *s;
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(out, 16, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+}
+
+/* A commit through the ledger, then close: 0 if the -journal file is left behind. */
+static int commit_and_close(int *journal_while_open)
+{
+	struct ng_err err = { 0 };
+	struct ledger *L = ledger_open(db, &err);
+	char path[160];
+
+	assert_non_null(L);
+	assert_int_equal(ledger_run_mark(L, "2026-11-03", "running", "2026-11-03T01:00:00Z", &err), 0);
+	snprintf(path, sizeof(path), "%s-journal", db);
+	*journal_while_open = access(path, F_OK) == 0;
+	ledger_close(L);
+	return access(path, F_OK) != 0;
+}
+
+/*
+ * noticegen commits in TRUNCATE mode on a DELETE-mode ledger (the journal
+ * file kept between commits), and leaves the ledger as it found it: the
+ * mode is not written in the file, and the journal file is gone at close.
+ * A WAL ledger stays WAL.
+ */
+static void journal_mode_is_left_as_found(void **state)
+{
+	char mode[16];
+	int kept;
+
+	(void)state;
+	mode_of(mode);
+	assert_string_equal(mode, "delete");
+	assert_true(commit_and_close(&kept));
+	assert_true(kept);                      /* TRUNCATE: the file stays between commits */
+	mode_of(mode);
+	assert_string_equal(mode, "delete");
+	{
+		sqlite3 *h;
+
+		assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(h, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(h);
+	}
+	assert_true(commit_and_close(&kept));
+	assert_false(kept);
+	mode_of(mode);
+	assert_string_equal(mode, "wal");
+}
+
 /* A schema-1 ledger (the journal as it was) is refused by the run and upgraded by init-db. */
 static void schema_1_is_upgraded(void **state)
 {
@@ -150,6 +210,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(the_check_sees_a_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_case_is_a_data_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(schema_1_is_upgraded, setup, teardown),
+		cmocka_unit_test_setup_teardown(journal_mode_is_left_as_found, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ledger", tests, NULL, NULL);
