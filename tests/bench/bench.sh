@@ -103,6 +103,7 @@ awk -v a="$j1" -v b="$j2" -v r1="$(tr '\n' ' ' < "$tmp/wall-jobs1")" -v r2="$(tr
 	printf "  --jobs 1  %6.2f s  (runs: %s)\n  --jobs 2  %6.2f s  (runs: %s)\n  speed-up  %.2fx\n", a, r1, b, r2, a / b }'
 [ "$(sort -u "$tmp/manifests" | wc -l)" -eq 1 ] && echo "  manifests and print batches: identical in every run" ||
 	echo "  manifests and print batches: DIFFER between runs"
+[ "$N" -lt 100000 ] && echo "  (start-up and the serial batch plan weigh more in a small night; N=100000 is the full figure)"
 
 # What a second language costs: the same cases with every party English,
 # then every party Spanish, Korean, Arabic, Bengali (bilingual documents).
