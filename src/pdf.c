@@ -175,28 +175,17 @@ void pdf_wipe(struct pdf_writer *w)
 		explicit_bzero(w->buf, w->cap);
 }
 
-/* Appends to *buf (of *cap bytes, *n used) what fmt makes; -1 if out of memory. */
-static int cmap_put(char **buf, size_t *n, size_t *cap, const char *fmt, ...)
+/* A CMap's entries go in sections of at most 100: before entry k of total, a section may begin; after it, end. */
+static void section_begin(FILE *f, const char *kind, unsigned k, unsigned total)
 {
-	va_list ap;
-	int k;
+	if (k % 100 == 0)
+		fprintf(f, "%u begin%s\n", total - k < 100 ? total - k : 100, kind);
+}
 
-	va_start(ap, fmt);
-	k = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	while (k >= 0 && *cap - *n <= (size_t)k) {
-		char *p = realloc(*buf, *cap * 2);
-
-		if (!p)
-			return -1;
-		*buf = p;
-		*cap *= 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(*buf + *n, *cap - *n, fmt, ap);
-	va_end(ap);
-	*n += (size_t)(k > 0 ? k : 0);
-	return 0;
+static void section_end(FILE *f, const char *kind, unsigned k, unsigned total)
+{
+	if ((k + 1) % 100 == 0 || k + 1 == total)
+		fprintf(f, "end%s\n", kind);
 }
 
 /*
@@ -218,14 +207,14 @@ static int tounicode_cmap(struct pdf_writer *w, int face)
 	unsigned code[HARU_GLYPH_CODE_LAST - HARU_GLYPH_CODE_FIRST + 1];   /* per glyph, its character */
 	const unsigned ncodes = sizeof(code) / sizeof(*code);
 	unsigned char block[256] = { 0 };
-	size_t n = 0, cap = 8192;
-	char *b = malloc(cap);
-	unsigned hi, c, blocks = 0, glyphs = 0, k = 0;
+	unsigned hi, c, blocks = 0, glyphs = 0, k;
+	int bad;
+	char *b = NULL;
+	size_t n = 0;
+	FILE *f;
 	FT_ULong cp;
 	FT_UInt gid;
 
-	if (!b)
-		return -1;
 	/* The blocks with characters; for a shaped face, each glyph's character if it has one only. */
 	memset(code, 0, sizeof(code));
 	for (cp = FT_Get_First_Char(ft, &gid); gid; cp = FT_Get_Next_Char(ft, cp, &gid)) {
@@ -240,36 +229,37 @@ static int tounicode_cmap(struct pdf_writer *w, int face)
 		blocks += block[hi];
 	for (c = 0; c < ncodes; c++)
 		glyphs += code[c] && code[c] != UINT32_MAX;
-	if (cmap_put(&b, &n, &cap, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-		     "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-		     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-		     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"))
-		goto oom;
-	/* At most 100 entries between a begin and its end. */
-	for (hi = 0; hi < 256; hi++) {
+	if (!(f = open_memstream(&b, &n)))
+		return -1;
+	fputs("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+	      "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+	      "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+	      "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n", f);
+	for (hi = 0, k = 0; hi < 256; hi++) {
 		if (!block[hi])
 			continue;
-		if ((k % 100 == 0 && cmap_put(&b, &n, &cap, "%u beginbfrange\n", blocks - k < 100 ? blocks - k : 100)) ||
-		    cmap_put(&b, &n, &cap, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi) ||
-		    ((++k % 100 == 0 || k == blocks) && cmap_put(&b, &n, &cap, "endbfrange\n")))
-			goto oom;
+		section_begin(f, "bfrange", k, blocks);
+		fprintf(f, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+		section_end(f, "bfrange", k++, blocks);
 	}
 	for (c = 0, k = 0; c < ncodes; c++) {
 		if (!code[c] || code[c] == UINT32_MAX)
 			continue;
-		if ((k % 100 == 0 && cmap_put(&b, &n, &cap, "%u beginbfchar\n", glyphs - k < 100 ? glyphs - k : 100)) ||
-		    cmap_put(&b, &n, &cap, "<%04X> <%04X>\n", HARU_GLYPH_CODE_FIRST + c, code[c]) ||
-		    ((++k % 100 == 0 || k == glyphs) && cmap_put(&b, &n, &cap, "endbfchar\n")))
-			goto oom;
+		section_begin(f, "bfchar", k, glyphs);
+		fprintf(f, "<%04X> <%04X>\n", HARU_GLYPH_CODE_FIRST + c, code[c]);
+		section_end(f, "bfchar", k++, glyphs);
 	}
-	if (cmap_put(&b, &n, &cap, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"))
-		goto oom;
+	fputs("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n", f);
+	/* A stream in memory fails only when out of memory, and says so at the end. */
+	bad = ferror(f);
+	bad |= fclose(f) != 0;
+	if (bad) {
+		free(b);
+		return -1;
+	}
 	w->tounicode[face] = b;
 	w->ntounicode[face] = n;
 	return 0;
-oom:
-	free(b);
-	return -1;
 }
 
 /* Gives font (face's, new in this document) the face's ToUnicode CMap in place of libharu's. */
