@@ -17,9 +17,10 @@ rc=$?
 [ "$rc" -le 1 ] && ok "the night runs (exit $rc)" || notok "the night failed (exit $rc): $(tail -n 3 "$tmp/log")"
 
 python3 - "$tmp/out/2026-11-03" "$ROOT/config/lang" > "$tmp/checks" 2>&1 <<'PY'
-import csv, os, re, subprocess, sys, unicodedata
+import csv, functools, os, re, subprocess, sys, unicodedata
 run, langdir = sys.argv[1], sys.argv[2]
 
+@functools.lru_cache(maxsize=None)
 def catalog(code):
     d = {}
     for line in open(os.path.join(langdir, code + ".cat"), encoding="utf-8"):
@@ -28,10 +29,18 @@ def catalog(code):
             d[m.group(1)] = m.group(2).strip()
     return d
 
-def text(path):
+@functools.lru_cache(maxsize=None)
+def pages(path):
+    """The document's text, page by page (pdftotext once per document)."""
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", os.path.join(run, path), "-"],
                          capture_output=True, text=True).stdout
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", out))
+    return out.split("\f")
+
+def flat(s):
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s))
+
+def text(path):
+    return flat("\f".join(pages(path)))
 
 rows = list(csv.DictReader(open(os.path.join(run, "manifest.csv"), encoding="utf-8")))
 langs = sorted({r["language"] for r in rows})
@@ -58,6 +67,7 @@ print(("ok" if checked and not bad else "not ok") +
       + (f"; missing in {bad[:3]}" if bad else ""))
 
 # Each part numbers its own pages: the translation's footers run 1..n of n, as the English ones do.
+@functools.lru_cache(maxsize=None)
 def footer_re(code):
     f = re.escape(unicodedata.normalize("NFKC", catalog(code)["footer"]))
     for k, v in (("case", r".+?"), ("title", r".+?"), ("page", r"(\d+)"), ("pages", r"(\d+)")):
@@ -68,10 +78,7 @@ numbered, bad = 0, []
 for r in rows:
     if r["language"] not in ("es", "ht", "ko", "pl", "ru"):
         continue
-    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", os.path.join(run, r["pdf_path"]), "-"],
-                           capture_output=True, text=True).stdout.split("\f")
-    got = {code: [m.groups() for m in map(footer_re(code).search,
-                  (unicodedata.normalize("NFKC", re.sub(r"\s+", " ", p)) for p in pages)) if m]
+    got = {code: [m.groups() for m in map(footer_re(code).search, map(flat, pages(r["pdf_path"]))) if m]
            for code in ("en", r["language"])}
     for code, found in got.items():
         n = len(found)
