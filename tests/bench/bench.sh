@@ -40,6 +40,9 @@ make_room() {
 	fi
 }
 
+# A number from a night's summary.json: summary_num KEY FILE (the first, where the key repeats).
+summary_num() { sed -n "s/.*\"$1\": \([0-9.]*\),/\1/p" "$2" | head -1; }
+
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "bench: N=$N cases, $RUNS runs, --jobs $JOBS, run date $DATE, $(nproc) cores"
@@ -54,8 +57,8 @@ for i in $(seq 0 "$RUNS"); do
 	[ "$i" -eq 0 ] && continue
 	read -r wall user sys rss < <(tail -n 1 "$tmp/time$i")
 	s="$tmp/out$i/$DATE/summary.json"
-	docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
-	pages=$(sed -n 's/.*"pages": \([0-9]*\),/\1/p' "$s" | head -1)
+	docs=$(summary_num pieces "$s")
+	pages=$(summary_num pages "$s")
 	echo "$docs $pages $wall $user $sys $rss" >> "$tmp/runs"
 	sed -n 's/.*"stage_seconds": {\(.*\)},/\1/p' "$s" >> "$tmp/stages"
 done
@@ -121,9 +124,9 @@ for r in $(seq 1 "$RUNS"); do
 		config "$tmp/lang-$lang-$r" lang && set_key "$tmp/config-lang.ini" paths ledger "$tmp/lang.db"
 		"$NG" run --config "$tmp/config-lang.ini" --date "$DATE" --quiet 2>"$tmp/err" || night_ok $?
 		s="$tmp/lang-$lang-$r/$DATE/summary.json"
-		docs=$(sed -n 's/.*"pieces": \([0-9]*\),/\1/p' "$s" | head -1)
-		pages=$(sed -n 's/.*"pages": \([0-9]*\),/\1/p' "$s" | head -1)
-		secs=$(sed -n 's/.*"seconds": \([0-9.]*\),/\1/p' "$s" | head -1)
+		docs=$(summary_num pieces "$s")
+		pages=$(summary_num pages "$s")
+		secs=$(summary_num seconds "$s")
 		awk -v d="$docs" -v s="$secs" 'BEGIN { printf "%.6f\n", s / d }' >> "$tmp/runs-$lang"
 		awk -v p="$pages" -v s="$secs" 'BEGIN { printf "%.6f\n", s / p }' >> "$tmp/pages-$lang"
 	done
