@@ -27,9 +27,14 @@ const char *Tf(struct doc_ctx *c, char *buf, size_t cap, const char *key,
 
 const char *doc_date(struct doc_ctx *c, char *buf, size_t cap, struct ng_date d)
 {
-	const char *months[12];
+	/* Only the date's own month is looked up: a statement formats a date per row. */
+	const char *months[12] = { NULL };
+	char key[24];
 
-	i18n_month_names(c->i18n, c->lang, months);
+	if (d.m >= 1 && d.m <= 12) {
+		snprintf(key, sizeof(key), "month.%d", d.m);
+		months[d.m - 1] = T(c, key);
+	}
 	dates_format(buf, cap, d, T(c, "fmt.date_long"), months);
 	return buf;
 }
