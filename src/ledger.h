@@ -285,8 +285,9 @@ int ledger_parties_needing_pin(struct ledger *L, struct ng_date from, struct ng_
 
 /*
  * The PIN events of a case that call for a letter (issue, reissue, replace)
- * dated in [from, to], in audit order: audit ids and parties into the arrays.
- * Returns how many, or -1.
+ * dated in [from, to] and not sent on a night before to, in audit order:
+ * the first max audit ids and parties into the arrays. Returns how many
+ * there are (possibly more than max), or -1.
  */
 int ledger_pin_letters(struct ledger *L, int64_t case_key, struct ng_date from, struct ng_date to,
 		       int64_t *audit, int64_t *party, int max, struct ng_err *err);

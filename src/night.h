@@ -23,6 +23,8 @@
 
 #define COMMIT_EVERY 256          /* documents per journal transaction (one flush to disk each) */
 #define CASE_PIECES_MAX 64        /* one case's documents (or exceptions) in a night, at most */
+/* A piece's order in the night's batches is case key * 16 + its slot: 0 notice, 1-2 statements, 3 coupon, 4-15 PINs. */
+#define PIN_SLOTS 12              /* PIN letters of one case in a night, at most */
 
 /* An exception found, not yet in the ledger (written at the next checkpoint). */
 struct pending_exception {

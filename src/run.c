@@ -543,11 +543,20 @@ static int serve_case_now(struct night *n, int64_t key, struct ng_err *err)
 		return -1;
 	/* A letter for each PIN event in the window: the first issue, and staff reissues or replacements. */
 	{
-		int64_t audit[12], party[12];
-		int k, np = ledger_pin_letters(n->led, key, n->pin_from, n->date, audit, party, 12, err);
+		int64_t audit[PIN_SLOTS], party[PIN_SLOTS];
+		int k, np = ledger_pin_letters(n->led, key, n->pin_from, n->date, audit, party, PIN_SLOTS, err);
 
 		if (np < 0)
 			return -1;
+		if (np > PIN_SLOTS) {
+			char why[200];
+
+			snprintf(why, sizeof(why), "%d PIN letters are due on this case, %d go out a night; "
+				 "the other %d go out on the next night", np, PIN_SLOTS, np - PIN_SLOTS);
+			if (night_exception(n, NULL, doc_names[DOC_PINLETTER], why, err))
+				return -1;
+			np = PIN_SLOTS;
+		}
 		for (k = 0; k < np; k++) {
 			const struct party *p = party[k] == cp->id ? cp : party[k] == ncp->id ? ncp : NULL;
 

@@ -345,6 +345,37 @@ verify "$tmp/new.ini" "$b_case" "$b_county" "$b_role" "$b_pin"
 [ "$rc" -eq 1 ]
 verdict "and the old PIN no longer verifies"
 
+# --- more letters due on one case than a night has places for ---------------------
+# A night orders a case's pieces in 16 places, 12 of them for PIN letters:
+# the 13th and later go out the next night, and tonight's exceptions say so.
+sed -e 's/^reissue_limit  *=.*/reissue_limit = 100/' "$tmp/new.ini" >"$tmp/many.ini"
+grep -q '^reissue_limit = 100' "$tmp/many.ini"
+verdict "a config allowing 100 reissues (the most it may)"
+b_key=$(q "select case_key from parties where party_id = $b_id")
+for i in $(seq 1 13); do
+	run pin reissue --config "$tmp/many.ini" --case "$b_case" --county "$b_county" --party "$b_role" \
+		--staff clerk-20 --reason "copy $i for the file"
+	[ "$rc" -eq 0 ] || break
+done
+[ "$rc" -eq 0 ]
+verdict "13 reissues queued on one party (exit $rc)"
+due=$(q "select count(*) from pin_audit a where case_key = $b_key and event in ('issue', 'reissue', 'replace')
+	and not exists (select 1 from journal j where j.doc_type = 'pinletter' and j.party_id = a.party_id
+	and j.period = 'pin-' || a.audit_id)")
+day1=$(date -u -d "$today + 1 day" +%Y-%m-%d)
+day2=$(date -u -d "$today + 2 days" +%Y-%m-%d)
+run run --config "$tmp/many.ini" --date "$day1"
+sent1=$(q "select count(*) from journal where doc_type = 'pinletter' and case_key = $b_key and run_date = '$day1'")
+said1=$(q "select count(*) from exceptions where run_date = '$day1' and case_key = $b_key and doc_type = 'pinletter'
+	and reason = '$due PIN letters are due on this case, 12 go out a night; the other $((due - 12)) go out on the next night'")
+[ "$rc" -eq 1 ] && [ "$due" -gt 12 ] && [ "$sent1" -eq 12 ] && [ "$said1" -eq 1 ]
+verdict "$due letters due on one case: the night makes 12 and reports the rest as an exception (exit $rc, made $sent1)"
+run run --config "$tmp/many.ini" --date "$day2"
+sent2=$(q "select count(*) from journal where doc_type = 'pinletter' and case_key = $b_key and run_date = '$day2'")
+said2=$(q "select count(*) from exceptions where run_date = '$day2' and case_key = $b_key")
+[ "$rc" -le 1 ] && [ "$sent2" -eq $((due - 12)) ] && [ "$said2" -eq 0 ]
+verdict "the next night makes the other $((due - 12)), and letters sent before are not counted again (made $sent2)"
+
 # --- no clear PIN anywhere but in PIN letters ---------------------------------------
 # Every PIN printed on any letter. A PIN that is also a 5-digit word of the
 # sample data (a ZIP code, an amount in cents) or a file size cannot be told
