@@ -469,6 +469,13 @@ int ledger_forget_date(struct ledger *L, const char *run_date, struct ng_err *er
 	return ledger_commit(L, err);
 }
 
+int ledger_forget_exceptions(struct ledger *L, const char *run_date, struct ng_err *err)
+{
+	static const char *const del[] = { "DELETE FROM exceptions WHERE run_date = ?1" };
+
+	return ledger_exec_each(L, del, 1, run_date, "forgetting an earlier try's exceptions", err);
+}
+
 int ledger_case_keys(struct ledger *L, int64_t after, int64_t *keys, int max, struct ng_err *err)
 {
 	sqlite3_stmt *s = use(L, Q_CASE_KEYS);

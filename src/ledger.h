@@ -146,6 +146,12 @@ long ledger_case_count(struct ledger *L);
 int ledger_forget_date(struct ledger *L, const char *run_date, struct ng_err *err);
 
 /*
+ * Forgets run_date's exceptions. A run of a date finds every exception
+ * again, so those of an earlier try (fixed since, or found twice) go first.
+ */
+int ledger_forget_exceptions(struct ledger *L, const char *run_date, struct ng_err *err);
+
+/*
  * Fills keys[0..max) with the case keys after `after`, in order; returns
  * how many (0 at the end), or -1 on error.
  */

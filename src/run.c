@@ -758,7 +758,8 @@ int run_night(const struct run_opts *o, struct run_result *res, struct ng_err *e
 		if (pins_prepared(n, err))
 			goto cleanup;
 	}
-	if (ledger_run_mark(n->led, n->iso, "running", now, err) || (!o->shards && issue_pins(n, err)) ||
+	if (ledger_run_mark(n->led, n->iso, "running", now, err) || ledger_forget_exceptions(n->led, n->iso, err) ||
+	    (!o->shards && issue_pins(n, err)) ||
 	    (o->jobs > 1 ? each_case_parallel(n, o, err) : each_case(n, o, err)))
 		goto cleanup;
 	/* A shard leaves the print batches to the merge: they need the whole night, in ZIP order. */

@@ -204,6 +204,11 @@ int shard_merge(struct ledger *L, const char *run_dir, const char *run_date, int
 
 	if (ledger_begin(L, err))
 		return -1;
+	/* The shards' exceptions are the night's: an earlier merge's go first. */
+	if (ledger_forget_exceptions(L, run_date, err)) {
+		ledger_rollback(L);
+		return -1;
+	}
 	for (k = 0; k < n; k++)
 		if (merge_one(L, run_dir, run_date, k, n, err)) {
 			ledger_rollback(L);

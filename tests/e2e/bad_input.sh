@@ -206,6 +206,33 @@ for p in $served; do
 done
 verdict "4 the $n PDFs made for fault cases pass qpdf --check"
 
+# The same date again (as after a kill, or a second cron start): each exception
+# once, as before; then with two faults mended, theirs are gone and the rest stay.
+cp "$RD/exceptions.csv" "$TMP/exceptions.first"
+ngrun again "$B/noticegen.ini"
+crashed again
+[ "$RC" = 1 ] || problem "exit status $RC, expected 1"
+cmp -s "$TMP/exceptions.first" "$RD/exceptions.csv" ||
+	diff "$TMP/exceptions.first" "$RD/exceptions.csv" | head -n 4 | sed 's/^/exceptions.csv changed: /' >> "$PROBS"
+verdict "4 the same date run again: exit 1, exceptions.csv unchanged ($(($(wc -l < "$RD/exceptions.csv") - 1)) rows, none twice)"
+fault_case() { awk -F '\t' -v f="$1" '$4 == f { print $1 }' "$FAULTS"; }
+lang_key=$(fault_case language-unknown)
+zip_key=$(fault_case address-no-zip)
+[ -n "$lang_key" ] && [ -n "$zip_key" ] || bail "4 genledger --bad no longer makes the faults language-unknown and address-no-zip"
+sqlite3 "$B/ledger.db" "UPDATE parties SET lang = 'en' WHERE case_key = $lang_key AND lang = 'xx';
+	UPDATE parties SET zip = '11201' WHERE case_key = $zip_key AND (zip IS NULL OR zip = '')"
+ngrun mended "$B/noticegen.ini"
+crashed mended
+[ "$RC" = 1 ] || problem "exit status $RC, expected 1 (other faults remain)"
+csv_table "$RD/exceptions.csv" "$R" mx
+left=$(sqlite3 "$R" "SELECT count(*) FROM mx WHERE case_key IN ('$lang_key', '$zip_key')")
+[ "$left" = 0 ] || problem "$left exception rows of the mended cases $lang_key and $zip_key remain"
+kept=$(sqlite3 "$R" "SELECT count(*) FROM (SELECT * FROM bx WHERE case_key NOT IN ('$lang_key', '$zip_key') EXCEPT SELECT * FROM mx)")
+[ "$kept" = 0 ] || problem "$kept exception rows of other cases are gone"
+made=$(sqlite3 "$B/ledger.db" "SELECT count(*) FROM journal WHERE case_key IN ($lang_key, $zip_key)")
+[ "$made" -gt 0 ] || problem "the mended cases got no documents"
+verdict "4 two faults mended and the date run again: their exceptions are gone, the others stay, they get documents ($made)"
+
 # --- 5. ledgers that cannot be read: exit 65, a clear message, no run folder ---
 # bad_ledger NAME FILE-MAKER WORD...: the config points at DIR/ledger.db as made by
 # the command; exit 65, message names the file and every WORD (alternatives with |),
