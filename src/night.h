@@ -53,6 +53,7 @@ struct night {
 	struct ng_date date;
 	char iso[11];
 	const char *as_of;                       /* the date documents are made as of: iso, or a reprint's */
+	char pin_mark[33];                       /* a PIN letter's keyed mark (pin_letter_mark), "" otherwise */
 	struct journal_row pend[COMMIT_EVERY + CASE_PIECES_MAX];   /* written and flushed at the next checkpoint */
 	int npend;
 	struct pending_exception exc[COMMIT_EVERY + CASE_PIECES_MAX];  /* recorded at the next checkpoint too */

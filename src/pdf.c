@@ -980,7 +980,7 @@ static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta)
  * Adds dl's pages to the document, then draws dl on them. Pages first:
  * builders may add to an earlier page later (footers, a summary).
  */
-static int draw_pages(struct pdf_writer *w, const struct dlist *dl, struct ng_err *err)
+static int draw_pages(struct pdf_writer *w, const struct dlist *dl, const char *mark, struct ng_err *err)
 {
 	size_t i;
 	int p;
@@ -999,6 +999,14 @@ static int draw_pages(struct pdf_writer *w, const struct dlist *dl, struct ng_er
 		w->pages[p] = HPDF_AddPage(w->pdf);
 		HPDF_Page_SetWidth(w->pages[p], dl->page_w);
 		HPDF_Page_SetHeight(w->pages[p], dl->page_h);
+	}
+	/* In the page's content, not the document's dictionary: a print batch copies pages only. */
+	if (mark && dl->npages > 0) {
+		HPDF_Stream s = ((HPDF_PageAttr)w->pages[0]->attr)->stream;
+
+		HPDF_Stream_WriteStr(s, "% ");
+		HPDF_Stream_WriteStr(s, mark);
+		HPDF_Stream_WriteStr(s, "\n");
 	}
 	for (i = 0; i < dl->n; i++)
 		if (dl->item[i].page < dl->npages)
@@ -1047,7 +1055,7 @@ static int render_once(struct pdf_writer *w, const struct dlist *dl, const struc
 		       int pad, const unsigned char **buf, size_t *len, struct ng_err *err)
 {
 	begin_doc(w, meta);
-	return draw_pages(w, dl, err) || save_doc(w, pad, buf, len, err) ? -1 : 0;
+	return draw_pages(w, dl, meta ? meta->mark : NULL, err) || save_doc(w, pad, buf, len, err) ? -1 : 0;
 }
 
 /*

@@ -20,6 +20,7 @@ struct pdf_writer;
 struct pdf_meta {
 	const char *title;
 	const char *date;    /* YYYY-MM-DD: the run date, as the creation date */
+	const char *mark;    /* NULL, or text (no line break) written as a comment at the head of page 1 */
 };
 
 /* Loads every face of fonts into a new writer. fonts must outlive it. */

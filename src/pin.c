@@ -106,6 +106,18 @@ void pin_wipe(char pin[6])
 	sodium_memzero(pin, 6);
 }
 
+void pin_letter_mark(const struct pin_key *key, int64_t party, const char pin[6], char out[33])
+{
+	unsigned char h[16];
+	char msg[64];
+	int n = snprintf(msg, sizeof(msg), "noticegen PIN letter mark\n%lld\n%.5s", (long long)party, pin);
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)msg, (unsigned long long)n, key->k, sizeof(key->k));
+	sodium_bin2hex(out, 33, h, sizeof(h));
+	sodium_memzero(msg, sizeof(msg));
+	sodium_memzero(h, sizeof(h));
+}
+
 /* The associated data: binds a sealed PIN to its party and case. */
 static size_t bind_to(char *ad, size_t cap, int64_t party, int64_t case_key)
 {

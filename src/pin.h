@@ -47,6 +47,16 @@ int pin_reveal(struct ledger *L, const struct pin_key *key, int64_t party, int64
 
 void pin_wipe(char pin[6]);
 
+/*
+ * A keyed digest of party's PIN (32 hex digits and a NUL) that its letter
+ * carries. The journal, the manifest and SHA256SUMS publish each letter's
+ * SHA-256, and everything else on a letter is in the ledger: without a
+ * secret in its bytes, rendering it for each of the 100,000 PINs and
+ * comparing hashes would find the PIN. With the mark, doing so needs the
+ * key, which opens the PIN anyway. Deterministic: a reprint is the same file.
+ */
+void pin_letter_mark(const struct pin_key *key, int64_t party, const char pin[6], char out[33]);
+
 /* ------------------------------------------------------------------ */
 /* The PIN's life after issue: verify, replace, reissue limit, rekey.   */
 /* ------------------------------------------------------------------ */

@@ -330,8 +330,9 @@ int night_layout(struct night *n, enum doc_type type, const struct party *p, str
 	char pin[6] = "";
 	int rc = 0;
 
-	if (type == DOC_PINLETTER)
-		rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, err);
+	n->pin_mark[0] = '\0';
+	if (type == DOC_PINLETTER && !(rc = pin_reveal(n->led, &n->key, p->id, n->cf.key, pin, err)))
+		pin_letter_mark(&n->key, p->id, pin, n->pin_mark);
 	n->doc.pin = pin;
 	if (!rc)
 		rc = doc_build(&n->doc, type, &n->cf, p, err);
@@ -349,7 +350,10 @@ int night_render(struct night *n, enum doc_type type, const struct party *p,
 	t1 = now_s();
 	n->stage[ST_LAYOUT] += t1 - t0;
 	if (!rc)
-		rc = pdf_render(n->pdf, &n->dl, &(struct pdf_meta){ n->doc.title, n->as_of ? n->as_of : n->iso }, buf, len, err);
+		rc = pdf_render(n->pdf, &n->dl,
+				&(struct pdf_meta){ n->doc.title, n->as_of ? n->as_of : n->iso,
+						    n->pin_mark[0] ? n->pin_mark : NULL },
+				buf, len, err);
 	n->stage[ST_PDF] += now_s() - t1;
 	*pages = n->dl.npages;
 	if (type == DOC_PINLETTER)

@@ -333,6 +333,35 @@ verify "$cfg" "$a_case" "$a_county" "$a_role" "$a_new"
 [ "$rc" -eq 77 ] && said "sealed under key"
 verdict "the old key's config now refuses, naming the key (exit 77)"
 
+# --- a letter's bytes depend on the key, not on the PIN and the ledger alone ---------
+# The journal, manifest and SHA256SUMS publish each letter's SHA-256. Were a
+# letter a function of the ledger and the PIN alone, whoever holds a copy of
+# the ledger could render it for all 100,000 PINs under a key of their own
+# and find the one whose hash is published. The same night made again under
+# the new key (the same PINs): every other document is the same file, every
+# letter a different one.
+cp -r "$tmp/out/$night" "$tmp/night1"
+run run --config "$tmp/new.ini" --date "$night" --rerun
+[ "$rc" -le 1 ]
+verdict "the first night made again under the new key (exit $rc)"
+same=0 differ=0 bad=0
+for f in $(cd "$tmp/night1" && find cases -name '*.pdf' | sort); do
+	[ -f "$tmp/out/$night/$f" ] || continue
+	case $f in
+	*/pinletter-*)
+		# (A's PIN was replaced since; the others' PINs are the ones of the first night.)
+		pid=$(q "select party_id from journal where run_date = '$night' and path = '$f'")
+		if cmp -s "$tmp/night1/$f" "$tmp/out/$night/$f"; then
+			bad=$((bad + 1))
+		elif [ "$pid" != "$a_id" ]; then
+			differ=$((differ + 1))
+		fi ;;
+	*) cmp -s "$tmp/night1/$f" "$tmp/out/$night/$f" && same=$((same + 1)) || bad=$((bad + 1)) ;;
+	esac
+done
+[ "$bad" -eq 0 ] && [ "$differ" -ge 1 ] && [ "$same" -ge 10 ]
+verdict "made again under another key: $same other documents the same files, $differ letters with an unchanged PIN different ($bad the same)"
+
 # --- policy "new": a plain reissue replaces the PIN -----------------------------------
 sed -e 's/^reissue  *=.*/reissue = new/' "$tmp/new.ini" >"$tmp/policy-new.ini"
 run pin reissue --config "$tmp/policy-new.ini" --case "$b_case" --county "$b_county" --party "$b_role" \
