@@ -94,6 +94,7 @@ struct pin_ctx {
 	const char *role;
 	time_t now;
 	char stamp[21], today[11];
+	int staff_checked;      /* --staff was found not to hold the party's PIN */
 };
 
 /* The README's mapping from error kinds to exit statuses. */
@@ -250,6 +251,16 @@ static int ctx_open(struct pin_ctx *x, const struct pin_opts *o, struct ng_err *
 	return 0;
 }
 
+/* 1 if s holds five ASCII digits in a row. */
+static int five_digits(const char *s)
+{
+	int run = 0;
+
+	for (; *s && run < 5; s++)
+		run = *s >= '0' && *s <= '9' ? run + 1 : 0;
+	return run == 5;
+}
+
 /*
  * Writes a refusal to the audit (when the case exists), in its own
  * transaction, after the caller rolled back whatever it had begun. The
@@ -261,13 +272,16 @@ static int refuse(struct pin_ctx *x, const struct pin_opts *o, const char *what,
 {
 	struct ng_err err = { 0 };
 	char reason[sizeof(why->msg) + 64];
+	const char *staff = clean_text(o->staff, STAFF_MAX) ? o->staff : NULL;
 
 	if (!x->L || !x->c.key)
 		return status;
+	/* Refused before the PIN check, a staff id with five digits in a row might be the PIN itself. */
+	if (staff && !x->staff_checked && five_digits(staff))
+		staff = NULL;
 	snprintf(reason, sizeof(reason), "%s refused: %s", what, why->msg);
 	if (ledger_begin(x->L, &err) ||
-	    ledger_pin_audit_add(x->L, x->party, x->c.key, x->stamp, "refuse",
-				 clean_text(o->staff, STAFF_MAX) ? o->staff : NULL, reason, NULL, &err) ||
+	    ledger_pin_audit_add(x->L, x->party, x->c.key, x->stamp, "refuse", staff, reason, NULL, &err) ||
 	    ledger_commit(x->L, &err)) {
 		ledger_rollback(x->L);
 		log_warn("the refusal could not be audited: %s", err.msg);
@@ -496,6 +510,7 @@ static int cmd_reissue(int argc, char **argv)
 		status = status_of(err.code);
 		goto refused;
 	}
+	x.staff_checked = !in_staff;
 	if (in_staff || in_reason) {
 		ng_fail(&err, NG_EUSAGE, "%s contains the party's PIN; never write a PIN into the audit "
 			"trail", in_staff ? "--staff" : "--reason");

@@ -226,6 +226,14 @@ refused "a reason holding the PIN" 64 "contains the party's PIN" \
 refused "a staff id holding the PIN" 64 "contains the party's PIN" \
 	pin reissue --config "$cfg" --case "$b_case" --county "$b_county" --party "$b_role" \
 	--staff "clerk $b_pin" --reason "lost"
+# Refused before the PIN is checked: a staff id that may be the PIN stays out of the audit.
+refused "missing reason, the PIN as staff id" 64 "needs --staff ID and --reason" \
+	pin reissue --config "$cfg" --case "$b_case" --county "$b_county" --party "$b_role" --staff "$b_pin"
+refused "over the limit, the PIN as staff id" 69 "which is the limit" \
+	pin reissue --config "$cfg" --case "$a_case" --county "$a_county" --party "$a_role" \
+	--staff "$a_new" --reason "lost again"
+[ "$(q "select count(*) from pin_audit where staff in ('$b_pin', '$a_new')")" -eq 0 ]
+verdict "refusals made before the PIN check do not audit a staff id holding the PIN"
 chmod 644 "$tmp/pin.key"
 refused "key file mode 644" 77 "chmod 600" \
 	pin reissue --config "$cfg" --case "$b_case" --county "$b_county" --party "$b_role" \
