@@ -78,6 +78,19 @@ p=$(sed -n 's/^  "pieces": \([0-9]*\).*/\1/p' "$tmp/jobs/$D/summary.json")
 [ -n "$w" ] && [ "$w" = "$p" ] && ok "--jobs 2: summary.json counts each document once ($w written, $p pieces)" ||
 	notok "--jobs 2: summary.json says $w written, $p pieces"
 
+# Workers share stderr: each log line must reach it whole, never spliced
+# with another worker's (cron mail and journald read it line by line).
+"$GEN" --out "$tmp/loud.db" --cases 3000 --seed 5 --as-of $D >/dev/null
+sqlite3 "$tmp/loud.db" "UPDATE parties SET zip = '1' WHERE party_id % 2 = 0"
+config loud "$tmp/loud.db" "$tmp/loud"
+"$NG" run --config "$tmp/loud.ini" --date $D --jobs 8 2>"$tmp/loud.err"
+rc=$?
+n=$(wc -l < "$tmp/loud.err")
+bad=$(grep -cv '^[0-9-]*T[0-9:]*Z noticegen: [a-z]*: [^:]' "$tmp/loud.err"; grep -c 'Z noticegen: .*Z noticegen: ' "$tmp/loud.err")
+[ "$rc" -eq 1 ] && [ "$n" -gt 1000 ] && [ "$(echo $bad | tr ' ' '+' | bc)" -eq 0 ] &&
+	ok "--jobs 8: each of $n log lines whole (exit $rc)" ||
+	notok "--jobs 8: $(echo $bad | tr ' ' '+' | bc) of $n log lines spliced or cut (exit $rc): $(grep -m 1 'Z noticegen: .*Z noticegen: ' "$tmp/loud.err" | cut -c 1-120)"
+
 # The faster libharu internals (src/haru_fast.c) write the documents plain
 # libharu writes, but for how streams are compressed (libdeflate, not zlib):
 # with every stream decompressed and each file rewritten the same way by
