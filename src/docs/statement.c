@@ -148,25 +148,13 @@ static void summary_line(struct doc_ctx *c, const struct box *b, float *y, int f
 	*y -= b->leading;
 }
 
-/* Support charged in the period's last month: what is current rather than past due. */
-static ng_cents last_month_charges(const struct case_facts *cf)
-{
-	ng_cents t = 0;
-	size_t i;
-
-	for (i = 0; i < cf->charges.n; i++)
-		if (cf->charges.v[i].date.y == cf->stmt.to.y && cf->charges.v[i].date.m == cf->stmt.to.m)
-			t += cf->charges.v[i].amount;
-	return t;
-}
-
 int doc_statement(struct doc_ctx *c, struct ng_err *err)
 {
 	const struct box *body = layout_box(c->L, "statement", "body");
 	const struct case_facts *cf = c->cf;
 	int bold = fonts_find(c->fonts, "latin.bold");
 	char from[64], to[64], period[160], buf[320];
-	ng_cents sums[3], arrears;
+	ng_cents sums[3];
 	float y, ys;
 	struct dlist *dl = c->dl;
 	int first_page;
@@ -202,11 +190,17 @@ int doc_statement(struct doc_ctx *c, struct ng_err *err)
 		summary_line(c, body, &ys, bold,
 			     Tf(c, buf, sizeof(buf), "statement.closing", &(struct i18n_arg){ "date", to }, 1),
 			     cf->opening + sums[K_CHARGE] + sums[K_ADJUST] - sums[K_PAYMENT]);
-		arrears = cf->closing - last_month_charges(cf);
+		/*
+		 * A month's support is due by its coupon_due_day (at most the 28th):
+		 * at the period's end all that is owed is past due, as the coupon
+		 * mailed the same night counts it. (The last month's charge had been
+		 * taken off, paid or not, which printed $0.00 for a parent who paid
+		 * that month and owed from before.)
+		 */
 		if (cf->closing < 0)
 			summary_line(c, body, &ys, body->face, T(c, "statement.credit"), -cf->closing);
 		else
-			summary_line(c, body, &ys, body->face, T(c, "statement.arrears"), arrears > 0 ? arrears : 0);
+			summary_line(c, body, &ys, body->face, T(c, "statement.arrears"), cf->closing);
 		dl->npages = page;
 	}
 	if (cf->opening + sums[K_CHARGE] + sums[K_ADJUST] - sums[K_PAYMENT] != cf->closing)

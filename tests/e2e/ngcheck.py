@@ -777,6 +777,14 @@ def cmd_c5():
             if closing != led["closing"]:
                 errs.append("%s: closing balance printed %s != ledger's %s (charges + adjustments - payments to %s)"
                             % (rel, money(closing), money(led["closing"]), mto))
+            # By the period's end every charge in it is past its due day: what is owed is past due
+            # (the coupon mailed the same night calls it so too).
+            if closing >= 0 and summary.get("Past-due support (arrears)") != closing:
+                errs.append("%s: arrears printed %s, but %s is owed at the period's end"
+                            % (rel, money(summary.get("Past-due support (arrears)", 0)), money(closing)))
+            if closing < 0 and summary.get("Credit on the account") != -closing:
+                errs.append("%s: credit printed %s, the balance is %s"
+                            % (rel, money(summary.get("Credit on the account", 0)), money(closing)))
             op = summary.get("Balance on " + long_date(N.sfrom))
             if op is not None and op != led["opening"]:
                 errs.append("%s: summary opening balance %s != ledger's %s" % (rel, money(op), money(led["opening"])))
@@ -790,7 +798,7 @@ def cmd_c5():
         sdocs += 1
     if sdocs == 0 or srows == 0:
         sprob.append("nothing checked (%d statements, %d rows)" % (sdocs, srows))
-    report("5 statements: totals row = sum of printed rows, closing balance = ledger "
+    report("5 statements: totals row = sum of printed rows, closing balance = ledger, arrears or credit = it "
            "(%d statements, %d rows)" % (sdocs, srows), sprob)
 
     # coupons: the README's amount due, and the scan line
