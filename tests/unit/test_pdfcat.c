@@ -55,7 +55,7 @@ static unsigned char *render(const char *word, int pages, size_t *len)
 		text_line(&dl, fonts, fonts_find(fonts, "latin.regular"), 12, 12, 72, 700, 400, ALIGN_LEFT, line);
 		dl_rect(&dl, 72, 600, 100, 20, 0.5f, 1, DL_STROKE);
 	}
-	if (pdf_render(pdf, &dl, &(struct pdf_meta){ "test", "2026-11-03" }, &buf, len, &err))
+	if (pdf_render(pdf, &dl, &(struct pdf_meta){ "test", "2026-11-03", NULL }, &buf, len, &err))
 		fail_msg("%s", err.msg);
 	copy = malloc(*len);
 	assert_non_null(copy);
