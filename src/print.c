@@ -176,7 +176,9 @@ static int sheet_marks(struct drawer *d, const struct print_piece *p, int duplex
 	char text[48];
 
 	for (s = 0; s < sheets && s * step < p->pages; s++) {
-		snprintf(text, sizeof(text), "%.4s %06lld %d/%d", p->batch, (long long)p->seq, s + 1, sheets);
+		/* The batch's number whole: "B1000", not "B100" (that batch's own). */
+		snprintf(text, sizeof(text), "%.*s %06lld %d/%d", (int)strcspn(p->batch, "-"), p->batch,
+			 (long long)p->seq, s + 1, sheets);
 		if (marks_datamatrix(&d->marks, s * step, d->mark->x, d->mark->bottom, d->mark->w, text, d->err))
 			return -1;
 	}

@@ -172,4 +172,23 @@ rc=$?
 grep -q ",1,$D," "$W/out/2026-11-05/manifest.csv" 2>/dev/null && problem "the spoiled piece was printed a second time on 2026-11-05"
 verdict "the spoiled piece is printed again on the next night, SHA-256 identical, new IMb serial, once"
 
+# More than 999 batches: each keeps its own number on the sheets and in the ticket's order.
+W4=$TMP/many
+mkdir -p "$W4"
+"$GEN" --out "$W4/ledger.db" --cases 2000 --seed 5 --as-of $D >/dev/null
+cp "$W/pin.key" "$W4/pin.key"
+write_config "$W4/c.ini" "$W4"
+set_key "$W4/c.ini" print batch_max_pages 10
+"$NG" run --config "$W4/c.ini" --date $D --quiet 2>"$TMP/many.err"
+rc=$?
+R4=$W4/out/$D/print
+[ $rc -le 1 ] && [ -f "$R4/B1000-"*.pdf ] || problem "a 2,000-case night in batches of 10 pages: exit $rc, no B1000 ($(tail -n 1 "$TMP/many.err"))"
+order=$(cut -d, -f1 "$R4/jobticket.csv" | grep '^B[0-9]' | sed 's/^B\([0-9]*\)-.*/\1/' | awk 'NR > 1 && $1 != prev + 1 { print "B" $1 " follows B" prev; exit } { prev = $1 }')
+[ -z "$order" ] || problem "the job ticket's batches out of order: $order"
+seq=$(sed 1d "$W4/out/$D/manifest.csv" | awk -F, '$22 ~ /^B1000-/ && $23 == 1 { print $1 }')
+pdftoppm -r 300 -f 1 -l 1 -gray "$R4"/B1000-*.pdf "$TMP/b1000" 2>/dev/null
+got=$(dmtxread -N1 -m 4000 "$TMP"/b1000-*.pgm 2>/dev/null)
+case $got in "B1000 $(printf '%06d' "$seq") 1/"*) ;; *) problem "B1000's first sheet mark reads '$got', want 'B1000 $(printf '%06d' "$seq") 1/n'" ;; esac
+verdict "$(grep -c "^B[0-9]" "$R4/jobticket.csv") batches: the ticket lists them by number, B1000's sheet mark says B1000"
+
 finish

@@ -254,7 +254,7 @@ def check_datamatrix(rd, cfg, tmp):
             sheets = int(m["batch_pages"]) // step
             for s in range(sheets):
                 page = int(m["batch_page"]) + s * step
-                want = "%s %06d %d/%d" % (b[:4], int(m["seq"]), s + 1, sheets)
+                want = "%s %06d %d/%d" % (b.split("-")[0], int(m["seq"]), s + 1, sheets)
                 jobs.append((rendered(prefix, page), want))
 
     def decode(job):
