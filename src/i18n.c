@@ -666,14 +666,20 @@ const char *i18n_get(const struct i18n *i, const char *code, const char *key)
 	return "";
 }
 
-void i18n_month_names(const struct i18n *i, const char *code, const char *out[12])
+const char *i18n_month_name(const struct i18n *i, const char *code, int m)
 {
 	char key[24];
 
-	for (int m = 1; m <= 12; m++) {
-		snprintf(key, sizeof(key), "month.%d", m);
-		out[m - 1] = i18n_get(i, code, key);
-	}
+	if (m < 1 || m > 12)
+		return "";
+	snprintf(key, sizeof(key), "month.%d", m);
+	return i18n_get(i, code, key);
+}
+
+void i18n_month_names(const struct i18n *i, const char *code, const char *out[12])
+{
+	for (int m = 1; m <= 12; m++)
+		out[m - 1] = i18n_month_name(i, code, m);
 }
 
 const char *i18n_value_at(const struct i18n *i, const char *code, size_t idx, const char **key)

@@ -96,6 +96,9 @@ const struct i18n_lang *i18n_lang_at(const struct i18n *i, size_t idx);
  */
 const char *i18n_get(const struct i18n *i, const char *code, const char *key);
 
+/* The name of month m (1-12; key month.m, with the same fallback as i18n_get); "" for another m. */
+const char *i18n_month_name(const struct i18n *i, const char *code, int m);
+
 /*
  * Fills out with the names of the months (keys month.1 ... month.12, with
  * the same fallback as i18n_get), for dates_format with key fmt.date_long.

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+/* Batches by number: past B999 their names no longer sort as text ("B1000-..." < "B101-..."). */
+#define BATCH_ORDER " ORDER BY CAST(substr(batch, 2) AS INTEGER)"
 
 /*
  * A night's pieces in print order: by job (document type), pieces too
@@ -184,9 +186,8 @@ static int grow(void **v, size_t *cap, size_t size)
 int ledger_print_batch_names(struct ledger *L, const char *date, int (*fn)(const char *batch, void *arg),
 			     void *arg, struct ng_err *err)
 {
-	/* By number: past B999 the names no longer sort as text ("B1000-..." < "B101-..."). */
 	sqlite3_stmt *s = ledger_prepare(L, "SELECT DISTINCT batch FROM print_pieces WHERE run_date = ?1"
-					    " ORDER BY CAST(substr(batch, 2) AS INTEGER)", "listing the print batches", err);
+					    BATCH_ORDER, "listing the print batches", err);
 	char (*names)[64] = NULL;
 	size_t n = 0, cap = 0, i;
 	int rc, ret = 0;
@@ -315,7 +316,7 @@ int ledger_batch_each(struct ledger *L, const char *date, const char *batch,
 	int rc = SQLITE_DONE, ret = 0;
 
 	snprintf(sql, sizeof(sql), "SELECT %s FROM print_batches WHERE run_date = ?1"
-		 " AND (?2 IS NULL OR batch = ?2) ORDER BY CAST(substr(batch, 2) AS INTEGER)", batch_cols);
+		 " AND (?2 IS NULL OR batch = ?2)" BATCH_ORDER, batch_cols);
 	s = ledger_prepare(L, sql, "reading the print batches", err);
 	if (!s)
 		return -1;

@@ -32,8 +32,11 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if (n > (int)sizeof(line) - 2)
 		n = (int)sizeof(line) - 2;      /* cut short: a line, still */
 	line[n++] = '\n';
-	/* One write per line: --jobs workers share stderr, and a line written in parts could be split by another's. */
+	/*
+	 * One write per line: --jobs workers share stderr, and a line written
+	 * in parts could be split by another's. A failed write to stderr has
+	 * nowhere to be reported.
+	 */
 	fflush(stderr);
-	if (write(STDERR_FILENO, line, (size_t)n) < 0)
-		return;
+	(void)!write(STDERR_FILENO, line, (size_t)n);
 }

@@ -29,12 +29,9 @@ const char *doc_date(struct doc_ctx *c, char *buf, size_t cap, struct ng_date d)
 {
 	/* Only the date's own month is looked up: a statement formats a date per row. */
 	const char *months[12] = { NULL };
-	char key[24];
 
-	if (d.m >= 1 && d.m <= 12) {
-		snprintf(key, sizeof(key), "month.%d", d.m);
-		months[d.m - 1] = T(c, key);
-	}
+	if (d.m >= 1 && d.m <= 12)
+		months[d.m - 1] = i18n_month_name(c->i18n, c->lang, d.m);
 	dates_format(buf, cap, d, T(c, "fmt.date_long"), months);
 	return buf;
 }
