@@ -30,6 +30,7 @@ struct face {
 	double upem;
 	uint32_t *always;       /* always_embed: code points every document embeds (regular faces) */
 	unsigned nalways;
+	int fixed_digits;       /* always embeds 0-9: digits may join its runs (regular faces) */
 	uint16_t *adv;          /* advance per BMP code point, font units; lazily filled */
 	uint8_t *cov;           /* per BMP code point: 0 not asked yet, 1 lacking, 2 covered */
 };
@@ -284,6 +285,9 @@ static int take_always(struct fonts *f, const struct ini *ini, const char *scrip
 		while (hb_set_next(set, &cp))
 			if (cp < 0x10000 && fonts_covers(f, (int)(fc - f->face), cp))
 				fc->always[fc->nalways++] = cp;
+		fc->fixed_digits = 1;
+		for (cp = '0'; cp <= '9'; cp++)
+			fc->fixed_digits &= hb_set_has(set, cp) && fonts_covers(f, (int)(fc - f->face), cp);
 	}
 	hb_set_destroy(set);
 	return ret;
@@ -482,20 +486,48 @@ int fonts_pick(struct fonts *f, int face, uint32_t cp)
 }
 
 /*
- * Spaces and ASCII punctuation belong to no script. (Digits do not join a
- * script's run: they come from the ledger, and in the script's face they
- * would make its font program differ from document to document.)
+ * Spaces and ASCII punctuation belong to no script: they stay in the run
+ * they are in when its face has them. So do digits, in a face that always
+ * embeds them (always_embed): they come from the ledger, and in any other
+ * face they would make its font program differ from document to document.
+ * "2026년 10월 1일" is then two runs, not six.
  */
-static int neutral(uint32_t cp)
+static int neutral(const struct fonts *f, int face, uint32_t cp)
 {
-	return (cp < 0x80 && !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') && !(cp >= '0' && cp <= '9')) ||
-	       cp == 0xA0;
+	if (cp >= '0' && cp <= '9')
+		return f->face[f->face[face].base].fixed_digits;
+	return (cp < 0x80 && !((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) || cp == 0xA0;
+}
+
+/*
+ * The face of a run that begins with characters of no script (digits,
+ * spaces, punctuation) at p: the script's face when the first character
+ * of a script after them is its, and it has them all ("2026년" is one
+ * run); else fc, the first character's own.
+ */
+static int lead_face(struct fonts *f, int face, int fc, const char *p, const char *end)
+{
+	int alt = f->remap[face];
+
+	if (alt < 0 || fc == alt)
+		return fc;
+	while (p < end) {
+		uint32_t cp = utf8_next(&p, end);
+
+		if (!(neutral(f, alt, cp) && fonts_covers(f, alt, cp)))
+			return fonts_pick(f, face, cp) == alt ? alt : fc;
+	}
+	return fc;
 }
 
 size_t fonts_run(struct fonts *f, int face, const char *s, size_t len, int *run_face)
 {
 	const char *p = s, *end = s + len;
-	int fc = fonts_pick(f, face, utf8_next(&p, end));
+	uint32_t first = utf8_next(&p, end);
+	int fc = fonts_pick(f, face, first);
+
+	if (f->remap[face] >= 0 && neutral(f, f->remap[face], first) && fonts_covers(f, f->remap[face], first))
+		fc = lead_face(f, face, fc, p, end);
 
 	/*
 	 * A space or comma inside a Korean line stays in the Korean face when
@@ -505,7 +537,7 @@ size_t fonts_run(struct fonts *f, int face, const char *s, size_t len, int *run_
 		const char *at = p;
 		uint32_t cp = utf8_next(&p, end);
 
-		if (fonts_pick(f, face, cp) != fc && !(neutral(cp) && fonts_covers(f, fc, cp))) {
+		if (fonts_pick(f, face, cp) != fc && !(neutral(f, fc, cp) && fonts_covers(f, fc, cp))) {
 			p = at;
 			break;
 		}
