@@ -619,6 +619,36 @@ static const struct type0_tmpl *tmpl_by_id(HPDF_INT32 id)
 	return NULL;
 }
 
+/*
+ * Arrays given as their text (haru_fast_array_text): a ring of the latest
+ * TEXT_SLOTS, each written by the document it was given for before the
+ * ring comes round (a document has a handful). An array so given holds
+ * one number, TEXT_MARK + its slot.
+ */
+#define TEXT_MARK (W_MARK + W_IDS + 1)
+#define TEXT_SLOTS 256
+
+static struct {
+	const char *s;
+	unsigned long n;
+} texts[TEXT_SLOTS];
+static unsigned next_text;
+
+int haru_fast_array_text(HPDF_Array array, const char *text, unsigned long n)
+{
+	unsigned slot = next_text;
+
+	if (!fast)
+		return -1;
+	HPDF_Array_Clear(array);
+	if (HPDF_Array_AddNumber(array, TEXT_MARK + (HPDF_INT32)slot) != HPDF_OK)
+		return -1;
+	texts[slot].s = text;
+	texts[slot].n = n;
+	next_text = (slot + 1) % TEXT_SLOTS;
+	return 0;
+}
+
 HPDF_STATUS HPDF_Array_Write(HPDF_Array array, HPDF_Stream stream, HPDF_Encrypt e)
 {
 	const HPDF_Obj_Header *h;
@@ -629,6 +659,9 @@ HPDF_STATUS HPDF_Array_Write(HPDF_Array array, HPDF_Stream stream, HPDF_Encrypt 
 	    (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_NUMBER)
 		return plain_array_write(array, stream, e);
 	v = ((const HPDF_Number_Rec *)(const void *)h)->value;
+	if (v >= TEXT_MARK && v < TEXT_MARK + TEXT_SLOTS)
+		return HPDF_Stream_Write(stream, (const HPDF_BYTE *)texts[v - TEXT_MARK].s,
+					 (HPDF_UINT)texts[v - TEXT_MARK].n);
 	if (v <= W_MARK || v > W_MARK + W_IDS)
 		return plain_array_write(array, stream, e);
 	t = tmpl_by_id(v - W_MARK);

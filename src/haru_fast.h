@@ -18,6 +18,11 @@ int haru_fast_init(void);
  * it is not a speed-up. -1 if the font has more glyphs than there are
  * codes, or the library is not the version this was written against.
  */
+#define HARU_GLYPH_CODE_FIRST 0xE000
+#define HARU_GLYPH_CODE_LAST 0xF8FF
+int haru_fast_glyph_codes(HPDF_FontDef def);
+void haru_fast_glyph_codes_off(HPDF_FontDef def);
+
 /*
  * 1 if saving a document now would fail on libharu's font-size bug (see
  * pdf_render) because of fontdef's program: known before saving, since a
@@ -26,9 +31,12 @@ int haru_fast_init(void);
  */
 int haru_fast_save_fails(HPDF_FontDef fontdef);
 
-#define HARU_GLYPH_CODE_FIRST 0xE000
-#define HARU_GLYPH_CODE_LAST 0xF8FF
-int haru_fast_glyph_codes(HPDF_FontDef def);
-void haru_fast_glyph_codes_off(HPDF_FontDef def);
+/*
+ * Makes array (of a document not yet saved) be written as text, its
+ * elements as libharu would write them ("[ 1 [ 500 ] ]"); text must stay
+ * as it is until the document is saved. -1 (array untouched) with the
+ * faster internals off: build the array's objects instead.
+ */
+int haru_fast_array_text(HPDF_Array array, const char *text, unsigned long n);
 
 #endif

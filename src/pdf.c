@@ -56,6 +56,8 @@ struct pdf_writer {
 	unsigned flagged_doc[MAX_FACES];
 	struct wcode *wcodes[MAX_FACES];    /* per face, the codes its W array can list (trim_widths) */
 	unsigned nwcodes[MAX_FACES];
+	char *wtext[MAX_FACES];             /* per face, this document's W array as text (trim_widths) */
+	size_t wcap[MAX_FACES];
 	char *tounicode[MAX_FACES];         /* per face, its ToUnicode CMap (tounicode_cmap) */
 	size_t ntounicode[MAX_FACES];
 };
@@ -157,6 +159,7 @@ void pdf_free(struct pdf_writer *w)
 		free(w->comps[f]);
 		free(w->flagged[f]);
 		free(w->wcodes[f]);
+		free(w->wtext[f]);
 		free(w->tounicode[f]);
 	}
 	for (int i = 0; i < QR_KEPT; i++) {
@@ -537,15 +540,56 @@ static int face_wcodes(struct pdf_writer *w, int f, HPDF_FontDef def)
  * documents that embed the same font program have the same W too (and
  * share both in a print batch).
  */
+/*
+ * The W array as libharu writes it ("[ 32 [ 260 ] 44 [ 268 322 ] ]"),
+ * into w->wtext[f]: in a Bengali or Korean document, hundreds of numbers
+ * that were each an object to make, write and free. 0 if out of memory.
+ */
+static size_t widths_text(struct pdf_writer *w, int f, const HPDF_BYTE *flags)
+{
+	size_t n = 0, need = 4 + (size_t)w->nwcodes[f] * 16;
+	long prev = -2;
+	char *t;
+
+	if (need > w->wcap[f]) {
+		if (!(t = realloc(w->wtext[f], need)))
+			return 0;
+		w->wtext[f] = t;
+		w->wcap[f] = need;
+	}
+	t = w->wtext[f];
+	t[n++] = '[', t[n++] = ' ';
+	for (unsigned i = 0; i < w->nwcodes[f]; i++) {
+		const struct wcode *e = &w->wcodes[f][i];
+
+		if (!flags[e->gid])
+			continue;
+		if (e->code != prev + 1) {
+			if (prev >= 0)
+				t[n++] = ']', t[n++] = ' ';
+			n += (size_t)sprintf(t + n, "%u [ ", e->code);
+		}
+		n += (size_t)sprintf(t + n, "%d ", e->width);
+		prev = e->code;
+	}
+	if (prev >= 0)
+		t[n++] = ']', t[n++] = ' ';
+	t[n++] = ']';
+	return n;
+}
+
 static int trim_widths(struct pdf_writer *w, int f, HPDF_FontAttr fa)
 {
 	const HPDF_BYTE *flags = ((HPDF_TTFontDefAttr)fa->fontdef->attr)->glyph_tbl.flgs;
 	HPDF_Array W = HPDF_Dict_GetItem(fa->descendant_font, "W", HPDF_OCLASS_ARRAY), run = NULL;
 	HPDF_STATUS ret = HPDF_OK;
 	long prev = -2;
+	size_t n;
 
 	if (!W || face_wcodes(w, f, fa->fontdef))
 		return -1;
+	if ((n = widths_text(w, f, flags)) && haru_fast_array_text(W, w->wtext[f], n) == 0)
+		return 0;
 	HPDF_Array_Clear(W);
 	for (unsigned i = 0; i < w->nwcodes[f] && ret == HPDF_OK; i++) {
 		const struct wcode *e = &w->wcodes[f][i];
