@@ -287,7 +287,7 @@ static uint64_t *zseen;
  * A cheap fingerprint of a stream's input (its size and a few bytes from
  * the start, the middle and the end) to find it again, and to notice the
  * same input a second time. Only then is it kept: a page's content is new
- * in every document and would only fill the table. Equality is always
+ * in most documents and would only fill the table. Equality is always
  * decided by comparing every byte, never by the fingerprint.
  */
 static uint64_t fingerprint(HPDF_Stream s, unsigned long len)
@@ -461,6 +461,8 @@ static int stored_use(HPDF_Dict dict, const struct stored *st)
 	return 1;
 }
 
+static int kept_write(HPDF_Stream src, long len, HPDF_Stream dst, HPDF_STATUS *ret);
+
 HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream dst, HPDF_Encrypt e)
 {
 	long len = fast && !e ? mem_size(src) : -1;
@@ -475,6 +477,8 @@ HPDF_STATUS HPDF_Stream_WriteToStreamWithDeflate(HPDF_Stream src, HPDF_Stream ds
 
 		return HPDF_Stream_Write(dst, st->z, (HPDF_UINT)st->nz);
 	}
+	if (kept_write(src, len, dst, &ret))
+		return ret;
 	if (len <= 0 || (!zcache && !(zcache = calloc(ZSLOTS, sizeof(*zcache)))) ||
 	    (!zseen && !(zseen = calloc(ZSEEN, sizeof(*zseen)))))
 		return plain_deflate(src, dst, e);
@@ -1038,37 +1042,38 @@ int haru_fast_save_fails(HPDF_FontDef fontdef)
 	return size % HPDF_STREAM_BUF_SIZ == 0;
 }
 
-HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream)
+/*
+ * Builds def's program for the glyphs flagged now into prog_buf (from
+ * template t); returns its length, 0 on failure (out of memory) or where
+ * libharu's own save fails: libharu seeks to each table to sum it, and a
+ * seek to the very end of a stream whose size is a whole number of its
+ * 4 KB buffers fails (HPDF_INVALID_OBJECT); the caller lets libharu fail
+ * the same way there.
+ */
+static unsigned long build_prog(HPDF_FontDef def, const struct prog_tmpl *t)
 {
-	HPDF_TTFontDefAttr a = fontdef->attr;
-	const struct prog_tmpl *t;
-	unsigned long size = 0, glyf = 0, off[NTAGS], len[NTAGS], sum = 0, need, i;
+	HPDF_TTFontDefAttr a = def->attr;
+	unsigned long size = 0, off[NTAGS], len[NTAGS], sum = 0, need = DIR_BYTES, i;
+	int shortfmt = a->header.index_to_loc_format == 0;
 	unsigned char *tables;
-	int shortfmt;
 
-	if (!fast || !a || HPDF_Error_GetCode(fontdef->error) != HPDF_OK || mem_size(stream) < 0 ||
-	    !(t = prog_for(fontdef)))
-		return plain_save_font(fontdef, stream);
-	shortfmt = a->header.index_to_loc_format == 0;
-	need = DIR_BYTES;
 	for (int k = 0; k < NTAGS; k++)
 		need += t->len[k];   /* glyf holds every glyph here: room for any document's */
 	if (need > prog_cap) {
 		unsigned char *p = realloc(prog_buf, need);
 
 		if (!p)
-			return plain_save_font(fontdef, stream);
+			return 0;
 		prog_buf = p;
 		prog_cap = need;
 	}
 	if (!prog_loca && !(prog_loca = malloc(0x10001 * sizeof(*prog_loca))))
-		return plain_save_font(fontdef, stream);
+		return 0;
 	tables = prog_buf + DIR_BYTES;
 	for (int k = 0; k < NTAGS; k++) {
 		off[k] = size;
 		if (k == T_GLYF) {
-			glyf = build_glyf(t, tables + size);
-			len[k] = glyf;
+			len[k] = build_glyf(t, tables + size);
 		} else if (k == T_LOCA) {
 			len[k] = t->len[k];
 			for (unsigned g = 0; g <= a->num_glyphs; g++)
@@ -1083,13 +1088,8 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
 		}
 		size += len[k];
 	}
-	/*
-	 * libharu seeks to each table to sum it; a seek to the very end of a
-	 * stream whose size is a whole number of its 4 KB buffers fails
-	 * (HPDF_INVALID_OBJECT). Let it fail the same way there.
-	 */
 	if (size % HPDF_STREAM_BUF_SIZ == 0)
-		return plain_save_font(fontdef, stream);
+		return 0;
 	memcpy(prog_buf, t->head, 12);
 	for (int k = 0; k < NTAGS; k++) {
 		unsigned char *d = prog_buf + 12 + 16 * k;
@@ -1103,8 +1103,204 @@ HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream
 	for (i = 0; i + 4 <= size; i += 4)
 		sum += be32(tables + i);
 	put32(tables + off[T_HEAD] + 8, (0xB1B0AFBAUL - sum) & 0xFFFFFFFFUL);
-	a->length1 = (HPDF_UINT)(size + DIR_BYTES);
-	return HPDF_Stream_Write(stream, prog_buf, (HPDF_UINT)(size + DIR_BYTES));
+	return size + DIR_BYTES;
+}
+
+/*
+ * Font programs kept by the glyphs they hold. Most documents embed a set
+ * of glyphs an earlier one did (the Korean statements of a night, a few
+ * dozen sets), so each program is built and compressed once: the
+ * document's stream is given a token instead of the program (see
+ * kept_token), and the compressed bytes take its place when the document
+ * is saved. Tables of up to KEPT_BYTES; a full one is retired and a new
+ * one begun, the retired one freed at the next turn, so a token given
+ * during a save is always found again in that save.
+ */
+#define KEPT_BUCKETS 4096                    /* a power of two */
+#define KEPT_BYTES (48UL << 20)
+
+struct kept_prog {
+	const struct prog_tmpl *tmpl;       /* the font (and its cut) */
+	uint64_t hash;
+	uint16_t *gids;                     /* the glyphs flagged, ascending */
+	unsigned ngids;
+	unsigned long len;                  /* the program's bytes (Length1) */
+	unsigned char *z;                   /* and compressed */
+	unsigned long nz;
+	struct kept_prog *next;             /* in its bucket */
+};
+
+struct kept_table {
+	struct kept_prog *bucket[KEPT_BUCKETS];
+	struct kept_prog **all;             /* by number, for tokens */
+	unsigned n, cap;
+	unsigned long bytes;
+	uint64_t gen;                       /* which table a token names */
+};
+
+static struct kept_table *kept, *kept_retired;
+static uint16_t *flagged_gids;          /* the glyphs a document flags, reused */
+
+static void kept_free(struct kept_table *k)
+{
+	if (!k)
+		return;
+	for (unsigned i = 0; i < k->n; i++) {
+		free(k->all[i]->gids);
+		free(k->all[i]->z);
+		free(k->all[i]);
+	}
+	free(k->all);
+	free(k);
+}
+
+/* The glyphs of def flagged now, into flagged_gids, and their hash; -1 if out of memory. */
+static long flagged_set(HPDF_TTFontDefAttr a, uint64_t *hash)
+{
+	uint64_t h = 1469598103934665603ULL;
+	long n = 0;
+
+	if (!flagged_gids && !(flagged_gids = malloc(0x10000 * sizeof(*flagged_gids))))
+		return -1;
+	for (unsigned g = 0; g < a->num_glyphs && g < 0x10000; g++)
+		if (a->glyph_tbl.flgs[g] == 1) {
+			flagged_gids[n++] = (uint16_t)g;
+			h = (h ^ g) * 1099511628211ULL;
+		}
+	*hash = h;
+	return n;
+}
+
+static struct kept_prog *kept_find(const struct prog_tmpl *t, uint64_t hash, long n)
+{
+	struct kept_prog *e;
+
+	for (e = kept ? kept->bucket[hash & (KEPT_BUCKETS - 1)] : NULL; e; e = e->next)
+		if (e->tmpl == t && e->hash == hash && e->ngids == (unsigned)n &&
+		    !memcmp(e->gids, flagged_gids, (size_t)n * sizeof(*flagged_gids)))
+			return e;
+	return NULL;
+}
+
+/* Keeps the program in prog_buf (len bytes) compressed, for the glyphs in flagged_gids; NULL if it cannot. */
+static struct kept_prog *kept_add(const struct prog_tmpl *t, uint64_t hash, long n, unsigned long len)
+{
+	static uint64_t gens;
+	struct kept_prog *e = calloc(1, sizeof(*e));
+	size_t nz = compress_raw(prog_buf, len);
+
+	if (!e || !nz || !(e->gids = malloc((size_t)(n ? n : 1) * sizeof(*e->gids))) || !(e->z = malloc(nz)))
+		goto fail;
+	if (!kept || kept->bytes + nz > KEPT_BYTES) {
+		kept_free(kept_retired);
+		kept_retired = kept;
+		if (!(kept = calloc(1, sizeof(*kept))))
+			goto fail;
+		kept->gen = ++gens;
+	}
+	if (kept->n == kept->cap) {
+		unsigned cap = kept->cap ? 2 * kept->cap : 64;
+		struct kept_prog **all = realloc(kept->all, cap * sizeof(*all));
+
+		if (!all)
+			goto fail;
+		kept->all = all;
+		kept->cap = cap;
+	}
+	memcpy(e->gids, flagged_gids, (size_t)n * sizeof(*e->gids));
+	memcpy(e->z, zout, nz);
+	e->tmpl = t;
+	e->hash = hash;
+	e->ngids = (unsigned)n;
+	e->len = len;
+	e->nz = nz;
+	e->next = kept->bucket[hash & (KEPT_BUCKETS - 1)];
+	kept->bucket[hash & (KEPT_BUCKETS - 1)] = e;
+	kept->all[kept->n++] = e;
+	kept->bytes += nz + (size_t)n * sizeof(*e->gids);
+	return e;
+fail:
+	if (e) {
+		free(e->gids);
+		free(e->z);
+	}
+	free(e);
+	return NULL;
+}
+
+/*
+ * What a font program's stream holds in place of the program: a marker no
+ * other stream begins with, the table's generation and the entry's number.
+ */
+static const unsigned char kept_magic[8] = { 0xFF, 'n', 'g', 'p', 'r', 'o', 'g', 0xFF };
+#define KEPT_TOKEN 24
+
+static HPDF_STATUS kept_token(HPDF_Stream stream, const struct kept_prog *e)
+{
+	unsigned char tok[KEPT_TOKEN];
+	uint64_t num = kept->n - 1;
+
+	while (kept->all[num] != e)
+		num--;
+	memcpy(tok, kept_magic, 8);
+	memcpy(tok + 8, &kept->gen, 8);
+	memcpy(tok + 16, &num, 8);
+	return HPDF_Stream_Write(stream, tok, KEPT_TOKEN);
+}
+
+/* The kept program a stream of len bytes (its first bytes at tok) names; NULL if none. */
+static const struct kept_prog *kept_named(const unsigned char *tok, long len)
+{
+	uint64_t gen, num;
+
+	if (len != KEPT_TOKEN || memcmp(tok, kept_magic, 8))
+		return NULL;
+	memcpy(&gen, tok + 8, 8);
+	memcpy(&num, tok + 16, 8);
+	if (kept && gen == kept->gen && num < kept->n)
+		return kept->all[num];
+	if (kept_retired && gen == kept_retired->gen && num < kept_retired->n)
+		return kept_retired->all[num];
+	return NULL;
+}
+
+/* 1 if src (len bytes) is a kept program's token: then its compressed bytes are written to dst. */
+static int kept_write(HPDF_Stream src, long len, HPDF_Stream dst, HPDF_STATUS *ret)
+{
+	unsigned char tok[KEPT_TOKEN];
+	const struct kept_prog *e;
+
+	if (len != KEPT_TOKEN)
+		return 0;
+	mem_copy(src, 0, KEPT_TOKEN, tok);
+	if (!(e = kept_named(tok, len)))
+		return 0;
+	*ret = HPDF_Stream_Write(dst, e->z, (HPDF_UINT)e->nz);
+	return 1;
+}
+
+HPDF_STATUS HPDF_TTFontDef_SaveFontData(HPDF_FontDef fontdef, HPDF_Stream stream)
+{
+	HPDF_TTFontDefAttr a = fontdef->attr;
+	const struct prog_tmpl *t;
+	struct kept_prog *e;
+	unsigned long len;
+	uint64_t hash;
+	long n;
+
+	if (!fast || !a || HPDF_Error_GetCode(fontdef->error) != HPDF_OK || mem_size(stream) != 0 ||
+	    !(t = prog_for(fontdef)) || (n = flagged_set(a, &hash)) < 0)
+		return plain_save_font(fontdef, stream);
+	if ((e = kept_find(t, hash, n))) {
+		a->length1 = (HPDF_UINT)e->len;
+		return kept_token(stream, e);
+	}
+	if (!(len = build_prog(fontdef, t)))
+		return plain_save_font(fontdef, stream);
+	a->length1 = (HPDF_UINT)len;
+	if ((e = kept_add(t, hash, n, len)))
+		return kept_token(stream, e);
+	return HPDF_Stream_Write(stream, prog_buf, (HPDF_UINT)len);
 }
 
 /* ---- Character widths: a glyph's components found once per run, not once per document. ---- */
