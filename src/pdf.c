@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "memo.h"
 #include "pdfnum.h"
 #include "utf8.h"
 
@@ -49,6 +50,7 @@ struct pdf_writer {
 	float tsize, tgray;
 	int tmode;
 	char *tbuf;                         /* one text run's operators */
+	struct memo *shaped;                /* a shaped run's operators, by its size and text (draw_shaped) */
 	size_t tcap;
 	unsigned doc;                       /* documents begun: which QR forms belong to this one */
 	/* Per face, the characters whose glyphs this document has flagged already (a bit each). */
@@ -168,6 +170,7 @@ void pdf_free(struct pdf_writer *w)
 	}
 	free(w->buf);
 	free(w->tbuf);
+	memo_free(w->shaped);
 	free(w->pages);
 	free(w);
 }
@@ -547,7 +550,7 @@ static int face_wcodes(struct pdf_writer *w, int f, HPDF_FontDef def)
  */
 static size_t widths_text(struct pdf_writer *w, int f, const HPDF_BYTE *flags)
 {
-	size_t n = 0, need = 4 + (size_t)w->nwcodes[f] * 16;
+	size_t n = 0, need = 4 + (size_t)w->nwcodes[f] * 20;   /* "65535 [ -32768 ] " at most */
 	long prev = -2;
 	char *t;
 
@@ -567,9 +570,11 @@ static size_t widths_text(struct pdf_writer *w, int f, const HPDF_BYTE *flags)
 		if (e->code != prev + 1) {
 			if (prev >= 0)
 				t[n++] = ']', t[n++] = ' ';
-			n += (size_t)sprintf(t + n, "%u [ ", e->code);
+			n += (size_t)pdf_num(t + n, e->code);   /* integers below 2^24: exact */
+			t[n++] = ' ', t[n++] = '[', t[n++] = ' ';
 		}
-		n += (size_t)sprintf(t + n, "%d ", e->width);
+		n += (size_t)pdf_num(t + n, e->width);
+		t[n++] = ' ';
 		prev = e->code;
 	}
 	if (prev >= 0)
@@ -795,69 +800,147 @@ static void actual_text(struct pdf_writer *w, size_t *n, const char *s)
  * where shaping placed it (a text rise for marks set above or below).
  * The run's /ActualText is the text itself, so it is searched and copied
  * as Bengali, not as the glyph codes.
+ *
+ * What a run draws does not depend on where (its Tm is written apart),
+ * and the same labels come back in every document: the operators are
+ * made once per run of the program and kept (struct shaped_ops), with the
+ * glyph codes to flag for the subset.
  */
-static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *s)
+struct shaped_ops {
+	size_t nspan, nbody;            /* "/Span <<...>> BDC\n", then "[...] TJ\n...EMC\n" */
+	unsigned ncodes;                /* glyph codes drawn, each once */
+	/* then the span, the body and the codes (uint16_t) */
+};
+
+#define SHAPED_OPS_SLOTS 8192           /* runs kept (a power of two) */
+
+/* Appends a literal to the text buffer at *n. */
+#define TPUT(w, n, lit) (memcpy((w)->tbuf + *(n), lit, sizeof(lit) - 1), *(n) += sizeof(lit) - 1)
+
+/* The TJ array of run at size, then EMC, at w->tbuf + *n; its glyph codes at codes (each once); returns their count. */
+static unsigned shaped_body(struct pdf_writer *w, const struct shaped_run *run, int face, float size,
+			    size_t *n, uint16_t *codes)
 {
-	const struct shaped_run *run = fonts_shape(w->fonts, it->face, s, it->len);
-	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
-	HPDF_Font font = font_for(w, it->face);
-	HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
-	double upem = fonts_upem(w->fonts, it->face);
+	double upem = fonts_upem(w->fonts, face);
 	double k = 1000.0 / upem;                              /* font units to thousandths of the size */
+	HPDF_FontDef def = ((HPDF_FontAttr)font_for(w, face)->attr)->fontdef;
 	double pos = 0, rise = 0;
 	long pen = 0;
-	size_t n = 0;
+	unsigned ncodes = 0;
 	int open = 0;                                          /* a string is open in the array */
 
-	if (!run || !tbuf_room(w, 64 + 12 * strlen(s) + 80 * (size_t)run->n))
-		return;
-	/* In the page's text object, as other text (marked content may nest inside one), bold alike. */
-	text_state(w, page, it, font, fonts_face(w->fonts, it->face)->synthetic_bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
-	memcpy(w->tbuf, "/Span <</ActualText ", 20);
-	n = 20;
-	actual_text(w, &n, s);
-	memcpy(w->tbuf + n, ">> BDC\n", 7);
-	n += 7;
-	memcpy(w->tbuf + n, "1 0 0 1 ", 8);
-	n += 8;
-	n += (size_t)pdf_num(w->tbuf + n, it->x);
-	w->tbuf[n++] = ' ';
-	n += (size_t)pdf_num(w->tbuf + n, it->y);
-	memcpy(w->tbuf + n, " Tm\n[", 5);
-	n += 5;
+	w->tbuf[(*n)++] = '[';
 	for (unsigned i = 0; i < run->n; i++) {
 		unsigned code = HARU_GLYPH_CODE_FIRST + run->gid[i];
-		double at = (pen + run->x_off[i]) * k, y = run->y_off[i] * it->size / upem;
+		double at = (pen + run->x_off[i]) * k, y = run->y_off[i] * size / upem;
+		unsigned c;
 
 		pen += run->x_adv[i];
 		if (code > HARU_GLYPH_CODE_LAST)
 			continue;
 		if (y != rise) {
-			n += (size_t)(open ? sprintf(w->tbuf + n, ")] TJ\n") : sprintf(w->tbuf + n, "] TJ\n"));
-			n += (size_t)pdf_num(w->tbuf + n, (float)y);
-			memcpy(w->tbuf + n, " Ts\n[", 5);
-			n += 5;
+			if (open)
+				w->tbuf[(*n)++] = ')';
+			TPUT(w, n, "] TJ\n");
+			*n += (size_t)pdf_num(w->tbuf + *n, (float)y);
+			TPUT(w, n, " Ts\n[");
 			open = 0;
 			rise = y;
 		}
 		if (at - pos > 0.0005 || pos - at > 0.0005) {
 			if (open)
-				w->tbuf[n++] = ')';
-			n += (size_t)pdf_num(w->tbuf + n, (float)(pos - at));
+				w->tbuf[(*n)++] = ')';
+			*n += (size_t)pdf_num(w->tbuf + *n, (float)(pos - at));
 			open = 0;
 		}
 		if (!open)
-			w->tbuf[n++] = '(';
+			w->tbuf[(*n)++] = '(';
 		open = 1;
-		text_byte(w->tbuf, &n, (unsigned char)(code >> 8));
-		text_byte(w->tbuf, &n, (unsigned char)code);
+		text_byte(w->tbuf, n, (unsigned char)(code >> 8));
+		text_byte(w->tbuf, n, (unsigned char)code);
 		pos = at + HPDF_TTFontDef_GetCharWidth(def, (HPDF_UINT16)code);   /* flags the glyph too */
+		for (c = 0; c < ncodes && codes[c] != code; c++)
+			;
+		if (c == ncodes)
+			codes[ncodes++] = (uint16_t)code;
 	}
-	n += (size_t)(open ? sprintf(w->tbuf + n, ")] TJ\n") : sprintf(w->tbuf + n, "] TJ\n"));
+	if (open)
+		w->tbuf[(*n)++] = ')';
+	TPUT(w, n, "] TJ\n");
 	if (rise != 0)
-		n += (size_t)sprintf(w->tbuf + n, "0 Ts\n");
-	memcpy(w->tbuf + n, "EMC\n", 4);
-	HPDF_Stream_Write(out, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)(n + 4));
+		TPUT(w, n, "0 Ts\n");
+	TPUT(w, n, "EMC\n");
+	return ncodes;
+}
+
+/* The operators of s (it's face and size) shaped, kept for the run; NULL if out of memory. */
+static const struct shaped_ops *shaped_ops(struct pdf_writer *w, const struct dl_item *it, const char *s)
+{
+	size_t klen = sizeof(it->size) + it->len, n = 0, nspan;
+	const struct shaped_run *run = fonts_shape(w->fonts, it->face, s, it->len);
+	struct shaped_ops *ops;
+	uint16_t *codes;
+	unsigned ncodes;
+	char *key;
+
+	if (!run || (!w->shaped && !(w->shaped = memo_new(SHAPED_OPS_SLOTS))) ||
+	    !tbuf_room(w, sizeof(it->size) + it->len + 64 + 12 * it->len + 80 * (size_t)run->n) ||
+	    !(key = malloc(klen)))
+		return NULL;
+	memcpy(key, &it->size, sizeof(it->size));
+	memcpy(key + sizeof(it->size), s, it->len);
+	if ((ops = memo_get(w->shaped, it->face, key, klen, NULL))) {
+		free(key);
+		return ops;
+	}
+	codes = malloc((run->n ? run->n : 1) * sizeof(*codes));
+	if (codes) {
+		TPUT(w, &n, "/Span <</ActualText ");
+		actual_text(w, &n, s);
+		TPUT(w, &n, ">> BDC\n");
+		nspan = n;
+		ncodes = shaped_body(w, run, it->face, it->size, &n, codes);
+		ops = memo_put(w->shaped, it->face, key, klen, NULL, sizeof(*ops) + n + ncodes * sizeof(*codes));
+		if (ops) {
+			ops->nspan = nspan;
+			ops->nbody = n - nspan;
+			ops->ncodes = ncodes;
+			memcpy(ops + 1, w->tbuf, n);
+			memcpy((char *)(ops + 1) + n, codes, ncodes * sizeof(*codes));
+		}
+	}
+	free(codes);
+	free(key);
+	return ops;
+}
+
+static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, const char *s)
+{
+	const struct shaped_ops *ops = shaped_ops(w, it, s);
+	HPDF_Font font = font_for(w, it->face);
+	HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
+	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
+	const char *span = (const char *)(ops + 1);
+	uint16_t code;
+	size_t n = 0;
+
+	if (!ops || !tbuf_room(w, 64))
+		return;
+	/* In the page's text object, as other text (marked content may nest inside one), bold alike. */
+	text_state(w, page, it, font, fonts_face(w->fonts, it->face)->synthetic_bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
+	TPUT(w, &n, "1 0 0 1 ");
+	n += (size_t)pdf_num(w->tbuf + n, it->x);
+	w->tbuf[n++] = ' ';
+	n += (size_t)pdf_num(w->tbuf + n, it->y);
+	TPUT(w, &n, " Tm\n");
+	HPDF_Stream_Write(out, (const HPDF_BYTE *)span, (HPDF_UINT)ops->nspan);
+	HPDF_Stream_Write(out, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)n);
+	HPDF_Stream_Write(out, (const HPDF_BYTE *)span + ops->nspan, (HPDF_UINT)ops->nbody);
+	/* Each glyph flagged for the subset, as drawing it had: the same glyphs as the first time. */
+	for (unsigned i = 0; i < ops->ncodes; i++) {
+		memcpy(&code, span + ops->nspan + ops->nbody + i * sizeof(code), sizeof(code));
+		HPDF_TTFontDef_GetCharWidth(def, code);
+	}
 }
 
 static void draw_text(struct pdf_writer *w, HPDF_Page page, const struct dlist *dl, const struct dl_item *it)
