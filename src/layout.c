@@ -19,10 +19,13 @@ struct named_num {
 	float v;
 };
 
+#define BOX_SLOTS 256                   /* a power of two, over twice MAX_BOXES */
+
 struct layout {
 	float page_w, page_h;
 	int nbox, nnum;
 	struct named_box box[MAX_BOXES];
+	unsigned char slot[BOX_SLOTS];      /* box index + 1 by hash of (doc, name); 0: none */
 	struct named_num num[MAX_NUMS];
 };
 
@@ -43,6 +46,40 @@ static const char *const need_nums[] = {
 	"notice.row_h", "notice.col_date", "notice.col_what", "notice.col_amount",
 	"coupon.cut_y",
 };
+
+/* A document asks for its boxes by name, many times a page: hashed, not searched. */
+static unsigned box_hash(const char *doc, const char *name)
+{
+	unsigned h = 2166136261u;
+
+	for (; *doc; doc++)
+		h = (h ^ (unsigned char)*doc) * 16777619u;
+	h = (h ^ 0xFFu) * 16777619u;
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+/* The slot of (doc, name): its box's, or the empty one where it would go. */
+static unsigned box_slot(const struct layout *L, const char *doc, const char *name)
+{
+	unsigned i = box_hash(doc, name) & (BOX_SLOTS - 1);
+
+	for (; L->slot[i]; i = (i + 1) & (BOX_SLOTS - 1)) {
+		const struct named_box *nb = &L->box[L->slot[i] - 1];
+
+		if (!strcmp(nb->doc, doc) && !strcmp(nb->name, name))
+			break;
+	}
+	return i;
+}
+
+static const struct box *find(const struct layout *L, const char *doc, const char *name)
+{
+	unsigned i = box_slot(L, doc, name);
+
+	return L->slot[i] ? &L->box[L->slot[i] - 1].box : NULL;
+}
 
 static int read_box(struct layout *L, const struct ini *ini, const char *doc, const char *sec,
 		    struct fonts *fonts, struct ng_err *err)
@@ -93,6 +130,7 @@ static int read_box(struct layout *L, const struct ini *ini, const char *doc, co
 	snprintf(nb->doc, sizeof(nb->doc), "%s", doc);
 	snprintf(nb->name, sizeof(nb->name), "%s", sec);
 	L->nbox++;
+	L->slot[box_slot(L, nb->doc, nb->name)] = (unsigned char)L->nbox;
 	return 0;
 }
 
@@ -154,16 +192,6 @@ static int read_file(struct layout *L, const char *dir, const char *doc, struct 
 cleanup:
 	ini_free(ini);
 	return ret;
-}
-
-static const struct box *find(const struct layout *L, const char *doc, const char *name)
-{
-	int i;
-
-	for (i = 0; i < L->nbox; i++)
-		if (!strcmp(L->box[i].doc, doc) && !strcmp(L->box[i].name, name))
-			return &L->box[i].box;
-	return NULL;
 }
 
 struct layout *layout_load(const char *dir, struct fonts *fonts, struct ng_err *err)
