@@ -745,6 +745,7 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, int f
 	n += (size_t)pdf_num(w->tbuf + n, y);
 	memcpy(w->tbuf + n, " Tm\n(", 5);
 	n += 5;
+	/* Each character's glyph flagged for the subset once per document, not once per use. */
 	while (p < end) {
 		uint32_t cp = utf8_next(&p, end);
 
@@ -752,18 +753,13 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, int f
 			return -1;
 		text_byte(w->tbuf, &n, (unsigned char)(cp >> 8));
 		text_byte(w->tbuf, &n, (unsigned char)cp);
-	}
-	memcpy(w->tbuf + n, ") Tj\n", 5);
-	n += 5;
-	/* Each character's glyph flagged for the subset once per document, not once per use. */
-	for (p = s; p < end;) {
-		uint32_t cp = utf8_next(&p, end);
-
 		if (!(flagged[cp >> 3] & (1u << (cp & 7)))) {
 			flagged[cp >> 3] |= (uint8_t)(1u << (cp & 7));
 			HPDF_TTFontDef_GetCharWidth(fa->fontdef, (HPDF_UINT16)cp);
 		}
 	}
+	memcpy(w->tbuf + n, ") Tj\n", 5);
+	n += 5;
 	HPDF_Stream_Write(((HPDF_PageAttr)page->attr)->stream, (const HPDF_BYTE *)w->tbuf, (HPDF_UINT)n);
 	return 0;
 }
