@@ -43,6 +43,7 @@ struct face {
 
 struct fonts {
 	struct memo *shaped;    /* face, text -> struct shaped_run and its arrays */
+	struct memo *runs;      /* face and active script, text -> struct font_runs */
 	struct memo *widths;    /* face and active script, text -> width at size 1 */
 	int script_face;        /* the active script's regular face + 1; 0 for none */
 	struct { char script[24], section[24]; } alias[MAX_ALIASES];   /* serves = ... */
@@ -411,6 +412,7 @@ void fonts_free(struct fonts *f)
 	if (f->ft)
 		FT_Done_FreeType(f->ft);
 	memo_free(f->shaped);
+	memo_free(f->runs);
 	memo_free(f->widths);
 	free(f);
 }
@@ -642,6 +644,36 @@ double fonts_width(struct fonts *f, int face, const char *s, size_t len, double 
 	return w * size;
 }
 
+#define RUNS_SLOTS 16384          /* lines split into runs kept (a power of two) */
+#define MAX_RUNS 256              /* runs of a line kept; a line with more is split each time */
+
+const struct font_runs *fonts_runs(struct fonts *f, int face, const char *s, size_t len)
+{
+	int tag = face * (MAX_FACES + 1) + f->script_face;
+	struct font_run run[MAX_RUNS];
+	struct font_runs *kept;
+	const char *p = s, *end = s + len;
+	unsigned n = 0;
+
+	if (!f->runs && !(f->runs = memo_new(RUNS_SLOTS)))
+		return NULL;
+	if ((kept = memo_get(f->runs, tag, s, len, NULL)))
+		return kept;
+	while (p < end && n < MAX_RUNS) {
+		const char *start = p;
+
+		p += fonts_run(f, face, p, (size_t)(end - p), &run[n].face);
+		run[n].len = (size_t)(p - start);
+		run[n].width = fonts_width(f, run[n].face, start, run[n].len, 1.0);
+		n++;
+	}
+	if (p < end || !(kept = memo_put(f->runs, tag, s, len, NULL, sizeof(*kept) + n * sizeof(*run))))
+		return NULL;
+	kept->n = n;
+	memcpy(kept->run, run, n * sizeof(*run));
+	return kept;
+}
+
 /* The fonts section that draws script: its own, or one that serves it. */
 static const char *section_of(const struct fonts *f, const char *script)
 {
@@ -680,6 +712,11 @@ void fonts_use(struct fonts *f, const char *script, int rtl)
 int fonts_rtl(const struct fonts *f)
 {
 	return f->rtl;
+}
+
+int fonts_active(const struct fonts *f)
+{
+	return f->script_face;
 }
 
 int fonts_has_script(const struct fonts *f, const char *script)

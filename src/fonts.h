@@ -75,6 +75,8 @@ uint32_t fonts_first_missing(struct fonts *f, int face, const char *s, size_t le
  */
 void fonts_use(struct fonts *f, const char *script, int rtl);
 int fonts_rtl(const struct fonts *f);
+/* The active script, as a number (0: none): what measured text depends on besides its face. */
+int fonts_active(const struct fonts *f);
 int fonts_has_script(const struct fonts *f, const char *script);
 
 /* The face that draws cp for text set in face, under the active script. */
@@ -87,6 +89,22 @@ int fonts_pick(struct fonts *f, int face, uint32_t cp);
  * drawing split text alike.
  */
 size_t fonts_run(struct fonts *f, int face, const char *s, size_t len, int *run_face);
+
+/*
+ * s split into its runs, each with its face and its width at size 1 (as
+ * fonts_width measures it in that face). Kept for the whole run of the
+ * program, by text and active script, since the same lines come back in
+ * every document; valid until the next call. NULL when out of memory.
+ */
+struct font_runs {
+	unsigned n;
+	struct font_run {
+		size_t len;
+		int face;
+		double width;
+	} run[];
+};
+const struct font_runs *fonts_runs(struct fonts *f, int face, const char *s, size_t len);
 
 /*
  * A run of a shaped face (fonts_hb not NULL) shaped with HarfBuzz, in font

@@ -105,9 +105,25 @@ static const char *visual(struct fonts *fonts, const char *s, size_t len, char *
 static double emit(struct dlist *dl, struct fonts *fonts, int face, float size, float x, float y,
 		   const char *s, size_t len, double whole)
 {
+	const struct font_runs *runs = fonts_runs(fonts, face, s, len);
 	const char *p = s, *end = s + len;
 	double w = 0;
 
+	if (runs) {
+		for (unsigned i = 0; i < runs->n; i++) {
+			const struct font_run *r = &runs->run[i];
+			/* One run (most lines): its width is the line's, measured already. */
+			double rw = runs->n == 1 && whole >= 0 ? whole : r->width * size;
+
+			if (dl && fonts_hb(fonts, r->face))
+				dl_shaped(dl, r->face, size, x + (float)w, y, p, r->len);
+			else if (dl)
+				dl_text(dl, r->face, size, x + (float)w, y, p, r->len, 0);
+			p += r->len;
+			w += rw;
+		}
+		return w;
+	}
 	while (p < end) {
 		const char *start = p;
 		int fc;
@@ -233,15 +249,76 @@ static size_t next_line(struct fonts *fonts, int face, float size, float w, cons
 	return len;
 }
 
+/*
+ * Where a paragraph breaks into lines at a size and width: kept for the
+ * whole run, since a paragraph is measured to count its lines and again
+ * to draw them, and the same paragraphs come back in every document.
+ */
+#define BREAKS_SLOTS 4096           /* paragraphs kept (a power of two) */
+#define BREAKS_MAX 64               /* lines of a paragraph kept; a longer one is broken each time */
+#define BREAKS_KEY (LINE_MAX_CHARS * 4)
+
+struct breaks {
+	unsigned n;
+	struct line_break {
+		uint32_t len, skip;          /* the line's bytes, and those passed over after it */
+	} line[];
+};
+
+static struct memo *breaks_kept;
+
+/* The lines of s (len bytes) at size in width w; NULL if not kept (too long, out of memory). */
+static const struct breaks *line_breaks(struct fonts *fonts, int face, float size, float w,
+					const char *s, size_t len)
+{
+	char key[2 * sizeof(float) + BREAKS_KEY];
+	struct line_break line[BREAKS_MAX];
+	size_t klen = 2 * sizeof(float) + len, skip;
+	int tag = face * 64 + fonts_active(fonts);
+	struct breaks *b;
+	unsigned n = 0;
+
+	if (len > BREAKS_KEY || (!breaks_kept && !(breaks_kept = memo_new(BREAKS_SLOTS))))
+		return NULL;
+	memcpy(key, &size, sizeof(float));
+	memcpy(key + sizeof(float), &w, sizeof(float));
+	memcpy(key + 2 * sizeof(float), s, len);
+	if ((b = memo_get(breaks_kept, tag, key, klen, NULL)))
+		return b;
+	while (len > 0 && n < BREAKS_MAX) {
+		size_t k = next_line(fonts, face, size, w, s, len, &skip);
+
+		line[n].len = (uint32_t)k;
+		line[n++].skip = (uint32_t)skip;
+		s += k + skip;
+		len -= k + skip;
+	}
+	if (len > 0 || !(b = memo_put(breaks_kept, tag, key, klen, NULL, sizeof(*b) + n * sizeof(*line))))
+		return NULL;
+	b->n = n;
+	memcpy(b->line, line, n * sizeof(*line));
+	return b;
+}
+
 /* Calls draw (if dl) for each wrapped line; returns the line count. */
 static int wrap(struct dlist *dl, struct fonts *fonts, int face, float size, float leading,
 		float x, float y, float w, const char *s)
 {
 	size_t len = strlen(s), skip;
+	const struct breaks *b = line_breaks(fonts, face, size, w, s, len);
 	int lines = 0;
 
+	if (b && !dl)
+		return (int)b->n;
 	while (len > 0) {
-		size_t n = next_line(fonts, face, size, w, s, len, &skip);
+		size_t n;
+
+		if (b) {
+			n = b->line[lines].len;
+			skip = b->line[lines].skip;
+		} else {
+			n = next_line(fonts, face, size, w, s, len, &skip);
+		}
 
 		if (dl) {
 			char vbuf[LINE_MAX_CHARS * 4 + 4];
