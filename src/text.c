@@ -100,12 +100,12 @@ static const char *visual(struct fonts *fonts, const char *s, size_t len, char *
 /*
  * Draws visual text run by run, each run in the face that has its glyphs
  * (a Korean font for Hangul, the Latin one for a name), shaped scripts by
- * their glyphs. Returns the width drawn.
+ * their glyphs. runs: s's (fonts_runs), or NULL to find them here. Returns
+ * the width drawn.
  */
 static double emit(struct dlist *dl, struct fonts *fonts, int face, float size, float x, float y,
-		   const char *s, size_t len, double whole)
+		   const char *s, size_t len, double whole, const struct font_runs *runs)
 {
-	const struct font_runs *runs = fonts_runs(fonts, face, s, len);
 	const char *p = s, *end = s + len;
 	double w = 0;
 
@@ -169,8 +169,17 @@ float text_line(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 	char vbuf[LINE_MAX_CHARS * 4 + 4];
 	size_t len;
 	const char *v = visual(fonts, s, strlen(s), vbuf, sizeof(vbuf), &len);
-	double at_one = fonts_width(fonts, face, v, len, 1.0), tw;
-	float sz = fit(at_one, size, min_size, w);
+	/* The line's width is its runs' (the same sum fonts_width makes): one lookup, not two. */
+	const struct font_runs *runs = fonts_runs(fonts, face, v, len);
+	double at_one = 0, tw;
+	float sz;
+
+	if (runs)
+		for (unsigned i = 0; i < runs->n; i++)
+			at_one += runs->run[i].width;
+	else
+		at_one = fonts_width(fonts, face, v, len, 1.0);
+	sz = fit(at_one, size, min_size, w);
 
 	if (sz == 0) {
 		/* Never clipped, never silently dropped: the document is refused, naming the text. */
@@ -186,7 +195,7 @@ float text_line(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 		x -= (float)tw;
 	else if (align == ALIGN_CENTER)
 		x += (float)((w - tw) / 2);
-	emit(dl, fonts, face, sz, x, y, v, len, tw);
+	emit(dl, fonts, face, sz, x, y, v, len, tw, runs);
 	return sz;
 }
 
@@ -328,7 +337,8 @@ static int wrap(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 
 			if (fonts_rtl(fonts))
 				lx += w - (float)fonts_width(fonts, face, v, vlen, size);
-			emit(dl, fonts, face, size, lx, y - lines * leading, v, vlen, -1);
+			emit(dl, fonts, face, size, lx, y - lines * leading, v, vlen, -1,
+			     fonts_runs(fonts, face, v, vlen));
 		}
 		lines++;
 		s += n + skip;
