@@ -30,6 +30,8 @@ struct qr_ops {
 	unsigned doc;
 };
 
+#define MAX_PAGE_FONTS 8                 /* fonts whose page names are kept (page_font) */
+
 struct pdf_writer {
 	HPDF_Doc pdf;
 	struct fonts *fonts;
@@ -49,6 +51,13 @@ struct pdf_writer {
 	HPDF_Font tfont;
 	float tsize, tgray;
 	int tmode;
+	int tstroke;                        /* the object has set its stroke gray and line width: */
+	float tstroke_gray, tline_w;        /* these */
+	/* The fonts put in fpage's resources so far, and their names there (page_font). */
+	HPDF_Page fpage;
+	HPDF_Font ffont[MAX_PAGE_FONTS];
+	const char *fname[MAX_PAGE_FONTS];
+	int nffont;
 	char *tbuf;                         /* one text run's operators */
 	struct memo *shaped;                /* a shaped run's operators, by its size and text (draw_shaped) */
 	size_t tcap;
@@ -651,6 +660,49 @@ static void text_close(struct pdf_writer *w)
 	w->tpage = NULL;
 }
 
+/* font's name in page's resources, once libharu has put it there; NULL before. */
+static const char *page_font(struct pdf_writer *w, HPDF_Page page, HPDF_Font font)
+{
+	if (w->fpage != page) {
+		w->fpage = page;
+		w->nffont = 0;
+	}
+	for (int i = 0; i < w->nffont; i++)
+		if (w->ffont[i] == font)
+			return w->fname[i];
+	return NULL;
+}
+
+/*
+ * Sets the font and size as HPDF_Page_SetFontAndSize does: libharu the
+ * first time on a page (it adds the font to the page's resources), then
+ * the operator written here, with libharu's state kept the same. A
+ * bilingual page changes font at every name, amount and date.
+ */
+static void set_font(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, float size)
+{
+	const char *name = page_font(w, page, font);
+	HPDF_PageAttr pa = (HPDF_PageAttr)page->attr;
+	char buf[HPDF_LIMIT_MAX_NAME_LEN + 40];
+	size_t n;
+
+	if (!name || strlen(name) > HPDF_LIMIT_MAX_NAME_LEN) {
+		HPDF_Page_SetFontAndSize(page, font, size);
+		if (w->nffont < MAX_PAGE_FONTS && (name = HPDF_Page_GetLocalFontName(page, font))) {
+			w->ffont[w->nffont] = font;
+			w->fname[w->nffont++] = name;
+		}
+		return;
+	}
+	n = (size_t)sprintf(buf, "/%s ", name);
+	n += (size_t)pdf_num(buf + n, size);
+	memcpy(buf + n, " Tf\n", 4);
+	HPDF_Stream_Write(pa->stream, (const HPDF_BYTE *)buf, (HPDF_UINT)(n + 4));
+	pa->gstate->font = font;
+	pa->gstate->font_size = size;
+	pa->gstate->writing_mode = ((HPDF_FontAttr)font->attr)->writing_mode;
+}
+
 /* Opens (or continues) the page's text object with the item's gray, font, size and rendering mode. */
 static void text_state(struct pdf_writer *w, HPDF_Page page, const struct dl_item *it, HPDF_Font font, int mode)
 {
@@ -662,21 +714,29 @@ static void text_state(struct pdf_writer *w, HPDF_Page page, const struct dl_ite
 		w->tfont = NULL;
 		w->tgray = it->gray;
 		w->tmode = HPDF_FILL;
+		w->tstroke = 0;
 	} else if (it->gray != w->tgray) {
 		HPDF_Page_SetGrayFill(page, it->gray);
 		w->tgray = it->gray;
 	}
 	if (mode == HPDF_FILL_THEN_STROKE) {
-		/* Stroking the glyphs' outlines as well as filling them thickens them. */
-		HPDF_Page_SetGrayStroke(page, it->gray);
-		HPDF_Page_SetLineWidth(page, it->size * 0.035f);
+		/* Stroking the glyphs' outlines as well as filling them thickens them (set once per text object). */
+		float lw = it->size * 0.035f;
+
+		if (!w->tstroke || w->tstroke_gray != it->gray)
+			HPDF_Page_SetGrayStroke(page, it->gray);
+		if (!w->tstroke || w->tline_w != lw)
+			HPDF_Page_SetLineWidth(page, lw);
+		w->tstroke = 1;
+		w->tstroke_gray = it->gray;
+		w->tline_w = lw;
 	}
 	if (mode != w->tmode) {
 		HPDF_Page_SetTextRenderingMode(page, (HPDF_TextRenderingMode)mode);
 		w->tmode = mode;
 	}
 	if (font != w->tfont || it->size != w->tsize) {
-		HPDF_Page_SetFontAndSize(page, font, it->size);
+		set_font(w, page, font, it->size);
 		w->tfont = font;
 		w->tsize = it->size;
 	}
@@ -1082,6 +1142,7 @@ static void begin_doc(struct pdf_writer *w, const struct pdf_meta *meta)
 	HPDF_ResetError(w->pdf);
 	HPDF_NewDoc(w->pdf);
 	w->tpage = NULL;
+	w->fpage = NULL;                /* a new document's page may take an old one's address */
 	forget_glyphs(w);
 	HPDF_SetCurrentEncoder(w->pdf, "UTF-8");
 	HPDF_SetCompressionMode(w->pdf, HPDF_COMP_ALL);
