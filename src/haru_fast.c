@@ -18,8 +18,12 @@
  *   kept and later documents get copies.
  * - HPDF_Stream_WriteToStreamWithDeflate compresses every stream when a
  *   document is saved; a stream seen before (the CID-to-glyph maps, the
- *   ToUnicode CMap, a font program with the same glyphs) gets the bytes
- *   it was compressed to the first time, found by comparing the whole input.
+ *   ToUnicode CMap, a page seen before) gets the bytes it was compressed to
+ *   the first time, found by comparing the whole input.
+ * - HPDF_TTFontDef_SaveFontData builds a font program from the cut font's
+ *   tables kept in memory, once per set of glyphs: a document embedding
+ *   glyphs an earlier one did gets that program's compressed bytes.
+ * - HPDF_Array_Write writes an array given as text (a font's W array).
  * - HPDF_TTFontDef_GetCharWidth reads a glyph from the font file, each
  *   time a document first uses it, to flag the parts of a composite glyph;
  *   the parts libharu found the first time are kept per font.
