@@ -143,11 +143,15 @@ for r in $(seq 1 "$LRUNS"); do
 	done
 done
 # A bilingual document is the English one and its translation: about twice the pages.
+# "x English" is the ratio of the medians; "paired" the median of each
+# round's ratio (a language's night over the English one of that round),
+# which the machine's slower and faster moments, shared by the round, move less.
 for lang in $LANGS; do
 	median < "$tmp/runs-$lang" > "$tmp/per-$lang"
 	median < "$tmp/pages-$lang" > "$tmp/perpage-$lang"
-	awk -v l="$lang" -v x="$(cat "$tmp/per-$lang")" -v e="$(cat "$tmp/per-en")" \
+	paste "$tmp/runs-$lang" "$tmp/runs-en" | awk '{ printf "%.6f\n", $1 / $2 }' | median > "$tmp/paired-$lang"
+	awk -v l="$lang" -v x="$(cat "$tmp/per-$lang")" -v e="$(cat "$tmp/per-en")" -v pr="$(cat "$tmp/paired-$lang")" \
 		-v px="$(cat "$tmp/perpage-$lang")" -v pe="$(cat "$tmp/perpage-en")" \
 		-v all="$(sort -g "$tmp/runs-$lang" | awk '{ printf "%s%.2f", (NR > 1 ? " " : ""), $1 * 1000 }')" \
-		'BEGIN { printf "  %-3s %6.2f ms/doc  %4.2fx English  %6.2f ms/page  %4.2fx  (runs, ms/doc: %s)\n", l, x * 1000, x / e, px * 1000, px / pe, all }'
+		'BEGIN { printf "  %-3s %6.2f ms/doc  %4.2fx English (paired %4.2fx)  %6.2f ms/page  %4.2fx  (runs, ms/doc: %s)\n", l, x * 1000, x / e, pr, px * 1000, px / pe, all }'
 done
