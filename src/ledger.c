@@ -50,7 +50,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_DISB] = "SELECT disbursed_on, method, amount_cents FROM disbursements"
 		   " WHERE case_key = ?1 AND disbursed_on >= ?2 AND disbursed_on <= ?3"
 		   " ORDER BY disbursed_on, disbursement_id",
-	[Q_J_LOOKUP] = "SELECT run_date, path, bytes FROM journal"
+	[Q_J_LOOKUP] = "SELECT run_date, path, bytes, sha256 FROM journal"
 		       " WHERE doc_type = ?1 AND party_id = ?2 AND period = ?3 AND copy = 0",
 	[Q_J_ADD] = "INSERT INTO journal (run_date, ord, doc_type, period, case_key, party_id, lang,"
 		    " pages, sheets, bytes, path, sha256, copy, reprint_of)"
@@ -856,7 +856,8 @@ void case_facts_release(struct case_facts *cf)
 }
 
 int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, const char *period,
-			  char run_date[11], char *path, size_t cap, int64_t *bytes, struct ng_err *err)
+			  char run_date[11], char *path, size_t cap, int64_t *bytes, char sha256[65],
+			  struct ng_err *err)
 {
 	sqlite3_stmt *s = use(L, Q_J_LOOKUP);
 	int rc;
@@ -869,6 +870,7 @@ int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, cons
 		snprintf(run_date, 11, "%s", (const char *)sqlite3_column_text(s, 0));
 		ledger_text_col(s, 1, path, cap);
 		*bytes = sqlite3_column_int64(s, 2);
+		ledger_text_col(s, 3, sha256, 65);
 	}
 	/* Reset at once: a statement left open keeps a read lock other processes would wait on. */
 	sqlite3_reset(s);

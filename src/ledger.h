@@ -167,10 +167,12 @@ void case_facts_release(struct case_facts *cf);
 
 /*
  * Run journal. lookup: 1 if journaled, with the run date that wrote it, the
- * file's path (relative to its run folder) and size; 0 if not; -1 on error.
+ * file's path (relative to its run folder), size and SHA-256; 0 if not; -1
+ * on error.
  */
 int ledger_journal_lookup(struct ledger *L, const char *doc, int64_t party, const char *period,
-			  char run_date[11], char *path, size_t cap, int64_t *bytes, struct ng_err *err);
+			  char run_date[11], char *path, size_t cap, int64_t *bytes, char sha256[65],
+			  struct ng_err *err);
 int ledger_journal_add(struct ledger *L, const struct journal_row *r, struct ng_err *err);
 /* The same, but a row already there (a merge run again) is left as it is. */
 int ledger_journal_merge(struct ledger *L, const struct journal_row *r, struct ng_err *err);

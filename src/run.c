@@ -422,7 +422,7 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	const char *doc = doc_names[type];
 	struct journal_row r;
 	struct ng_err why = { 0 };
-	char done[11], path[PATH_MAX + 400], jpath[256];
+	char done[11], path[PATH_MAX + 400], jpath[256], jsha[65] = "", sha[65];
 	const unsigned char *buf;
 	size_t len;
 	const char *problem;
@@ -430,7 +430,7 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 	struct stat st;
 	int found, rc, pages;
 
-	found = ledger_journal_lookup(n->led, doc, p->id, period, done, jpath, sizeof(jpath), &jbytes, err);
+	found = ledger_journal_lookup(n->led, doc, p->id, period, done, jpath, sizeof(jpath), &jbytes, jsha, err);
 	if (found < 0)
 		return -1;
 	if (found && strcmp(done, n->iso))
@@ -453,14 +453,26 @@ static int piece(struct night *n, enum doc_type type, const struct party *p, con
 		*err = why;
 		return -1;
 	}
+	if (found) {
+		/*
+		 * Rendering is deterministic: the bytes the journal recorded, unless
+		 * the ledger changed since. Then nothing is written over the
+		 * journaled file (the manifest and the print shop have its SHA-256),
+		 * and the night stops as the print stage would.
+		 */
+		out_sha256(buf, len, sha);
+		if (strcmp(sha, jsha)) {
+			if (type == DOC_PINLETTER)
+				pdf_wipe(n->pdf);
+			return ng_fail(err, NG_EDATA, "%s (%s, case %s) made again is not the document the journal "
+				       "records: the ledger changed since the documents were made; make the date again "
+				       "with --rerun", path, doc, n->cf.id);
+		}
+	}
 	if (night_store(n, type, p, period, buf, len, pages, &r, err))
 		return -1;
 	r.ord = n->cf.key * 16 + slot;
 	if (found) {
-		/* Rendering is deterministic: the same bytes the journal recorded, unless the ledger changed. */
-		if (strcmp(r.path, jpath) || (int64_t)len != jbytes)
-			log_warn("%s/%s differs from what the journal recorded: did the ledger change since? "
-				 "Use --rerun to make the date again", n->run_dir, r.path);
 		n->written++;
 		return 0;
 	}

@@ -219,4 +219,34 @@ RC=$?
 [ "$(file_sha "$L")" = "$before" ] || problem "the ledger was modified"
 verdict "12 a run started while another holds $(basename "$L").lock exits 75 and writes nothing"
 
+# 13. resuming a date: a journaled document gone from disk is made again, the bytes the
+# journal records; if the ledger changed since, nothing is written over it and the run
+# stops, naming the file and --rerun.
+C=$(corner resume)
+RR=$TMP/resume/out/$DATE
+DBR=$TMP/resume/ledger.db
+ngrun resume1 "$C"
+[ "$RC" = 1 ] || problem "the first run exited $RC"
+# (paths hold no spaces: cases/<County>-<CaseId>/...)
+set -- $(sqlite3 -separator ' ' "$DBR" "SELECT path, party_id FROM journal
+	WHERE run_date = '$DATE' AND doc_type = 'statement' ORDER BY ord LIMIT 1")
+pa=$1 party_a=$2
+set -- $(sqlite3 -separator ' ' "$DBR" "SELECT path, sha256 FROM journal
+	WHERE run_date = '$DATE' AND doc_type = 'statement' ORDER BY ord DESC LIMIT 1")
+pb=$1 sha_b=$2
+rm -f "$RR/$pb"
+ngrun resume2 "$C"
+[ "$RC" = 1 ] || problem "resumed with $pb gone: exit $RC, expected 1"
+[ -f "$RR/$pb" ] && [ "$(file_sha "$RR/$pb")" = "$sha_b" ] || problem "$pb was not made again with the journal's SHA-256"
+rm -f "$RR/$pa"
+sqlite3 "$DBR" "UPDATE parties SET name = name || ' Jr' WHERE party_id = $party_a"
+jbefore=$(sqlite3 "$DBR" "SELECT count(*), group_concat(sha256) FROM journal")
+ngrun resume3 "$C"
+[ "$RC" = 65 ] || problem "resumed with $pa gone and its party renamed: exit $RC, expected 65"
+[ -e "$RR/$pa" ] && problem "$pa was written again though the ledger changed"
+grep -qF -- "$pa" "$LOGS/resume3.err" && grep -qF -- "--rerun" "$LOGS/resume3.err" ||
+	problem "the message does not name $pa and --rerun: $(grep -v ': warning: ' "$LOGS/resume3.err" | tail -n 1)"
+[ "$(sqlite3 "$DBR" "SELECT count(*), group_concat(sha256) FROM journal")" = "$jbefore" ] || problem "the journal changed"
+verdict "13 resume: a missing document is made again with the journal's SHA-256 ($(basename "$pb")); after a ledger change it is not, and the run stops with exit 65 naming the file and --rerun"
+
 finish
