@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,8 @@ struct lang {
 	char *path;
 	struct entry *ents;	/* sorted by key once loaded */
 	size_t n, cap;
+	uint32_t *slot;		/* entry index + 1 by hash of its key (0: none); NULL: search ents */
+	size_t nslot;
 	char **fb;		/* keys that fell back, sorted, owned */
 	size_t nfb, capfb;
 };
@@ -87,6 +90,7 @@ static void lang_free(struct lang *l)
 	for (int h = 0; h < H_COUNT; h++)
 		free(l->hdr[h]);
 	free(l->ents);
+	free(l->slot);
 	free(l->fb);
 	free(l->path);
 	free(l);
@@ -325,6 +329,37 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->key, ((const struct entry *)b)->key);
 }
 
+/* A key's hash for the entry index: a document asks for dozens of strings, twice when bilingual. */
+static uint32_t key_hash(const char *k)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 16777619u;
+	return h;
+}
+
+/* Builds l's entry index; without one (out of memory), entries are searched. */
+static void index_entries(struct lang *l)
+{
+	size_t n = 16;
+
+	while (n < 2 * l->n)
+		n *= 2;
+	free(l->slot);
+	if (!(l->slot = calloc(n, sizeof(*l->slot))))
+		return;
+	l->nslot = n;
+	for (size_t k = 0; k < l->n; k++) {
+		size_t i = key_hash(l->ents[k].key) & (n - 1);
+
+		while (l->slot[i])
+			i = (i + 1) & (n - 1);
+		l->slot[i] = (uint32_t)(k + 1);
+	}
+}
+
+
 /* Checks the headers as a whole, sorts the keys and rejects duplicates. */
 static int finish(struct parser *p)
 {
@@ -360,6 +395,7 @@ static int finish(struct parser *p)
 				    a->line < b->line ? a->line : b->line);
 		}
 	}
+	index_entries(l);
 	return 0;
 }
 
@@ -596,6 +632,12 @@ static int cmp_key_entry(const void *key, const void *ent)
 
 static const struct entry *find_entry(const struct lang *l, const char *key)
 {
+	if (l->slot) {
+		for (size_t i = key_hash(key) & (l->nslot - 1); l->slot[i]; i = (i + 1) & (l->nslot - 1))
+			if (!strcmp(l->ents[l->slot[i] - 1].key, key))
+				return &l->ents[l->slot[i] - 1];
+		return NULL;
+	}
 	return l->n ? bsearch(key, l->ents, l->n, sizeof(l->ents[0]), cmp_key_entry) : NULL;
 }
 
