@@ -334,6 +334,8 @@ int ledger_pin_issued_on(struct ledger *L, int64_t party, char issued_on[11], st
 int ledger_pin_reseal(struct ledger *L, int64_t party, const char *key_id, const unsigned char *nonce,
 		      size_t nonce_len, const unsigned char *sealed, size_t sealed_len,
 		      struct ng_err *err);
+/* How many PINs are sealed under another key than key_id (one such key's id in other); -1 on error. */
+long ledger_pins_other_key(struct ledger *L, const char *key_id, char other[17], struct ng_err *err);
 
 /*
  * Appends an audit row like ledger_pin_audit, but party and case_key 0 are

@@ -129,6 +129,25 @@ int ledger_pin_reseal(struct ledger *L, int64_t party, const char *key_id, const
 	return ret;
 }
 
+long ledger_pins_other_key(struct ledger *L, const char *key_id, char other[17], struct ng_err *err)
+{
+	sqlite3_stmt *s = ledger_prepare(L, "SELECT count(*), min(key_id) FROM pins WHERE key_id <> ?1",
+					 "reading the PINs' keys", err);
+	long n = -1;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, key_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		n = (long)sqlite3_column_int64(s, 0);
+		ledger_text_col(s, 1, other, 17);
+	} else {
+		ledger_sqlfail(L, "reading the PINs' keys", err);
+	}
+	sqlite3_finalize(s);
+	return n;
+}
+
 int ledger_pin_audit_add(struct ledger *L, int64_t party, int64_t case_key, const char *at,
 			 const char *event, const char *staff, const char *reason, int64_t *audit_id,
 			 struct ng_err *err)

@@ -92,6 +92,25 @@ static int take_lock(struct night *n, struct ng_err *err)
 }
 
 /* Everything that can be wrong with the set-up is found here, before any output. */
+/*
+ * The PINs must be sealed under the configured key. After `pin rekey` they
+ * are under the new one until the config names it: a night then would seal
+ * its new PINs under the old key and could not open the others.
+ */
+static int key_matches_pins(struct night *n, const char *config, struct ng_err *err)
+{
+	char other[17] = "";
+	long k = ledger_pins_other_key(n->led, n->key.id, other, err);
+
+	if (k < 0)
+		return -1;
+	if (k > 0)
+		return ng_fail(err, NG_ESECRET, "%ld PINs in '%s' are sealed under key %s, not under the configured "
+			       "key %s ('%s'); after pin rekey, set [paths] pin_key in '%s' to the new key file",
+			       k, n->cfg.ledger, other, n->key.id, n->cfg.pin_key, config);
+	return 0;
+}
+
 static int setup(struct night *n, const char *config, const char *date, struct ng_err *err)
 {
 	if (dates_parse(date, &n->date))
@@ -119,6 +138,8 @@ static int setup(struct night *n, const char *config, const char *date, struct n
 		return -1;
 	n->led = ledger_open(n->cfg.ledger, err);
 	if (!n->led)
+		return -1;
+	if (key_matches_pins(n, config, err))
 		return -1;
 	dl_init(&n->dl, layout_page_w(n->layout), layout_page_h(n->layout));
 	n->jobs = 1;

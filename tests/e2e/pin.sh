@@ -340,6 +340,14 @@ verdict "every party's PIN ($checked read from letters) verifies under the new k
 verify "$cfg" "$a_case" "$a_county" "$a_role" "$a_new"
 [ "$rc" -eq 77 ] && said "sealed under key"
 verdict "the old key's config now refuses, naming the key (exit 77)"
+# A night on the old key's config would seal its new PINs under the old key: it refuses
+# before any output, saying which key the PINs are under and what to set.
+late=$(date -u -d "$today + 20 days" +%Y-%m-%d)
+new_id=$(q "select min(key_id) from pins")
+run run --config "$cfg" --date "$late"
+[ "$rc" -eq 77 ] && said "sealed under key $new_id" && said "pin_key" && [ ! -e "$tmp/out/$late" ] &&
+	[ "$(q "select count(*) from pins where key_id <> '$new_id'")" -eq 0 ]
+verdict "a night on the old key's config after a rekey stops before any output (exit 77), naming the PINs' key and pin_key"
 
 # --- a letter's bytes depend on the key, not on the PIN and the ledger alone ---------
 # The journal, manifest and SHA256SUMS publish each letter's SHA-256. Were a
