@@ -73,10 +73,16 @@ int pin_key_load(struct pin_key *key, const char *path, struct ng_err *err)
 		ng_fail(err, NG_ESECRET, "PIN key '%s' is not a regular file", path);
 		goto cleanup;
 	}
-	if ((st.st_mode & 077) || st.st_uid != geteuid()) {
-		ng_fail(err, NG_ESECRET, "PIN key '%s' has mode %03o and owner %u: it must be readable by "
-			"its owner alone; run 'chmod 600 %s' as uid %u", path,
-			(unsigned)(st.st_mode & 0777), (unsigned)st.st_uid, path, (unsigned)geteuid());
+	/* The fix named is the one that applies: the owner first (chown), then the mode. */
+	if (st.st_uid != geteuid()) {
+		ng_fail(err, NG_ESECRET, "PIN key '%s' is owned by uid %u, not by uid %u that runs noticegen: "
+			"it must belong to the user that reads it; run 'chown %u %s' as root (and 'chmod 600 %s')",
+			path, (unsigned)st.st_uid, (unsigned)geteuid(), (unsigned)geteuid(), path, path);
+		goto cleanup;
+	}
+	if (st.st_mode & 077) {
+		ng_fail(err, NG_ESECRET, "PIN key '%s' has mode %03o: it must be readable by its owner alone; "
+			"run 'chmod 600 %s'", path, (unsigned)(st.st_mode & 0777), path);
 		goto cleanup;
 	}
 	n = read(fd, hex, sizeof(hex) - 1);

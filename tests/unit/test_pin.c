@@ -128,6 +128,23 @@ static void loose_key_file_refused(void **state)
 	assert_int_not_equal(pin_key_create(f->key, &err), 0);
 }
 
+/* A key owned by another user: the fix named is chown, not chmod (as root only: others cannot chown). */
+static void foreign_key_file_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct ng_err err = { 0 };
+	struct pin_key k;
+
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(chown(f->key, 65534, (gid_t)-1), 0);
+	assert_int_not_equal(pin_key_load(&k, f->key, &err), 0);
+	assert_non_null(strstr(err.msg, "owned by uid 65534"));
+	assert_non_null(strstr(err.msg, "chown 0 "));
+	assert_int_equal(chown(f->key, 0, (gid_t)-1), 0);
+	assert_int_equal(pin_key_load(&k, f->key, &err), 0);
+}
+
 /* The stored row holds no clear digits: the sealed blob is not the PIN. */
 static void no_clear_pin_at_rest(void **state)
 {
@@ -464,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(copied_ciphertext_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrong_key_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(loose_key_file_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(foreign_key_file_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_clear_pin_at_rest, setup, teardown),
 		cmocka_unit_test(draws_are_uniform),
 		cmocka_unit_test_setup_teardown(case_find_by_id_and_county, setup, teardown),
