@@ -176,7 +176,8 @@ int config_load(struct config *cfg, const char *path, struct ng_err *err)
 	if (ini_long(ini, "schedule:coupon_lead_days", 0, 60, 0, 1, &n, err))
 		goto cleanup;
 	cfg->coupon_lead_days = (int)n;
-	if (ini_long(ini, "schedule:pin_lookback_days", 0, 365, 30, 0, &n, err))
+	/* At least 1: a letter queued during a day (a reissue) goes out the next night. */
+	if (ini_long(ini, "schedule:pin_lookback_days", 1, 365, 30, 0, &n, err))
 		goto cleanup;
 	cfg->pin_lookback_days = (int)n;
 	freq = ini_str_or(ini, "schedule:statement_frequency", "monthly");

@@ -186,6 +186,11 @@ sed '/^[[:blank:]]*cycle_day[[:blank:]]*=/d' "$C" > "$C.new" && mv "$C.new" "$C"
 bad_setup nocycle 78 "$C" "$(basename "$C")" cycle_day
 verdict "11 config without [schedule] cycle_day: exit 78, message names the file and the key, no output"
 
+C=$(corner lookback0)
+set_key "$C" schedule pin_lookback_days 0 || problem "test set-up: no pin_lookback_days in the config"
+bad_setup lookback0 78 "$C" "$(basename "$C")" pin_lookback_days "from 1"
+verdict "11 config with pin_lookback_days = 0 (a reissue queued during the day would never go out): exit 78, names the file and the key, no output"
+
 C=$(corner nofont)
 F=$TMP/nofont/fonts-missing.ini
 cp "$ROOT/fonts/fonts.ini" "$F"
