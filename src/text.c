@@ -357,8 +357,12 @@ int text_para(struct dlist *dl, struct fonts *fonts, const struct box *b, int fa
 {
 	int lines = text_count_lines(fonts, face, size, b->w, s);
 
-	if (*y - (lines - 1) * leading < b->bottom + size * 0.25f)
+	if (*y - (lines - 1) * leading < b->bottom + size * 0.25f) {
+		/* Never dropped in silence: the document is refused, naming the text (as text_line does). */
+		if (dl && !dl->lost++)
+			snprintf(dl->lost_text, sizeof(dl->lost_text), "%s", s);
 		return -1;
+	}
 	wrap(dl, fonts, face, size, leading, b->x, *y, b->w, s);
 	*y -= lines * leading;
 	return 0;

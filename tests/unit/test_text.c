@@ -112,6 +112,9 @@ static void paragraph_wraps_inside_its_box(void **state)
 	dl_reset(&dl);
 	assert_int_equal(text_para(&dl, fonts, b, b->face, b->size, b->leading, &y, s), -1);
 	assert_int_equal(dl.n, 0);
+	/* And recorded as lost, naming it, so a caller that goes on still has the document refused. */
+	assert_int_equal(dl.lost, 1);
+	assert_int_equal(strncmp(dl.lost_text, s, 20), 0);
 	dl_release(&dl);
 }
 
