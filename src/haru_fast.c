@@ -1131,6 +1131,7 @@ struct kept_prog {
 	unsigned long len;                  /* the program's bytes (Length1) */
 	unsigned char *z;                   /* and compressed */
 	unsigned long nz;
+	uint64_t gen, num;                  /* its table's generation, its number there: its token */
 	struct kept_prog *next;             /* in its bucket */
 };
 
@@ -1218,6 +1219,8 @@ static struct kept_prog *kept_add(const struct prog_tmpl *t, uint64_t hash, long
 	e->ngids = (unsigned)n;
 	e->len = len;
 	e->nz = nz;
+	e->gen = kept->gen;
+	e->num = kept->n;
 	e->next = kept->bucket[hash & (KEPT_BUCKETS - 1)];
 	kept->bucket[hash & (KEPT_BUCKETS - 1)] = e;
 	kept->all[kept->n++] = e;
@@ -1242,22 +1245,19 @@ static const unsigned char kept_magic[8] = { 0xFF, 'n', 'g', 'p', 'r', 'o', 'g',
 static HPDF_STATUS kept_token(HPDF_Stream stream, const struct kept_prog *e)
 {
 	unsigned char tok[KEPT_TOKEN];
-	uint64_t num = kept->n - 1;
 
-	while (kept->all[num] != e)
-		num--;
 	memcpy(tok, kept_magic, 8);
-	memcpy(tok + 8, &kept->gen, 8);
-	memcpy(tok + 16, &num, 8);
+	memcpy(tok + 8, &e->gen, 8);
+	memcpy(tok + 16, &e->num, 8);
 	return HPDF_Stream_Write(stream, tok, KEPT_TOKEN);
 }
 
-/* The kept program a stream of len bytes (its first bytes at tok) names; NULL if none. */
-static const struct kept_prog *kept_named(const unsigned char *tok, long len)
+/* The kept program a token (KEPT_TOKEN bytes at tok) names; NULL if none. */
+static const struct kept_prog *kept_named(const unsigned char *tok)
 {
 	uint64_t gen, num;
 
-	if (len != KEPT_TOKEN || memcmp(tok, kept_magic, 8))
+	if (memcmp(tok, kept_magic, 8))
 		return NULL;
 	memcpy(&gen, tok + 8, 8);
 	memcpy(&num, tok + 16, 8);
@@ -1277,7 +1277,7 @@ static int kept_write(HPDF_Stream src, long len, HPDF_Stream dst, HPDF_STATUS *r
 	if (len != KEPT_TOKEN)
 		return 0;
 	mem_copy(src, 0, KEPT_TOKEN, tok);
-	if (!(e = kept_named(tok, len)))
+	if (!(e = kept_named(tok)))
 		return 0;
 	*ret = HPDF_Stream_Write(dst, e->z, (HPDF_UINT)e->nz);
 	return 1;
