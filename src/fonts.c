@@ -670,6 +670,9 @@ const struct font_runs *fonts_runs(struct fonts *f, int face, const char *s, siz
 	if (p < end || !(kept = memo_put(f->runs, tag, s, len, NULL, sizeof(*kept) + n * sizeof(*run))))
 		return NULL;
 	kept->n = n;
+	kept->width = 0;
+	for (unsigned i = 0; i < n; i++)
+		kept->width += run[i].width;
 	memcpy(kept->run, run, n * sizeof(*run));
 	return kept;
 }

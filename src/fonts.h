@@ -98,6 +98,7 @@ size_t fonts_run(struct fonts *f, int face, const char *s, size_t len, int *run_
  */
 struct font_runs {
 	unsigned n;
+	double width;         /* the line's: its runs' widths summed in order (what fonts_width gives) */
 	struct font_run {
 		size_t len;
 		int face;

@@ -171,15 +171,8 @@ float text_line(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 	const char *v = visual(fonts, s, strlen(s), vbuf, sizeof(vbuf), &len);
 	/* The line's width is its runs' (the same sum fonts_width makes): one lookup, not two. */
 	const struct font_runs *runs = fonts_runs(fonts, face, v, len);
-	double at_one = 0, tw;
-	float sz;
-
-	if (runs)
-		for (unsigned i = 0; i < runs->n; i++)
-			at_one += runs->run[i].width;
-	else
-		at_one = fonts_width(fonts, face, v, len, 1.0);
-	sz = fit(at_one, size, min_size, w);
+	double at_one = runs ? runs->width : fonts_width(fonts, face, v, len, 1.0), tw;
+	float sz = fit(at_one, size, min_size, w);
 
 	if (sz == 0) {
 		/* Never clipped, never silently dropped: the document is refused, naming the text. */
@@ -333,12 +326,12 @@ static int wrap(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 			char vbuf[LINE_MAX_CHARS * 4 + 4];
 			size_t vlen;
 			const char *v = visual(fonts, s, n, vbuf, sizeof(vbuf), &vlen);
+			const struct font_runs *runs = fonts_runs(fonts, face, v, vlen);
 			float lx = x;
 
 			if (fonts_rtl(fonts))
-				lx += w - (float)fonts_width(fonts, face, v, vlen, size);
-			emit(dl, fonts, face, size, lx, y - lines * leading, v, vlen, -1,
-			     fonts_runs(fonts, face, v, vlen));
+				lx += w - (float)(runs ? runs->width * size : fonts_width(fonts, face, v, vlen, size));
+			emit(dl, fonts, face, size, lx, y - lines * leading, v, vlen, -1, runs);
 		}
 		lines++;
 		s += n + skip;
