@@ -546,13 +546,6 @@ static int face_wcodes(struct pdf_writer *w, int f, HPDF_FontDef def)
 }
 
 /*
- * The font's W array lists only the glyphs the document embeds. libharu
- * lists every code of the font: for the Latin face, 4.8 KB in every
- * document, more than its text. A function of the glyph flags alone, so
- * documents that embed the same font program have the same W too (and
- * share both in a print batch).
- */
-/*
  * The W array as libharu writes it ("[ 32 [ 260 ] 44 [ 268 322 ] ]"),
  * into w->wtext[f]: in a Bengali or Korean document, hundreds of numbers
  * that were each an object to make, write and free. 0 if out of memory.
@@ -592,6 +585,16 @@ static size_t widths_text(struct pdf_writer *w, int f, const HPDF_BYTE *flags)
 	return n;
 }
 
+/*
+ * The font's W array lists only the glyphs the document embeds. libharu
+ * lists every code of the font: for the Latin face, 4.8 KB in every
+ * document, more than its text. A function of the glyph flags alone, so
+ * documents that embed the same font program have the same W too (and
+ * share both in a print batch).
+ *
+ * As text where the faster internals are on (widths_text); as libharu's
+ * objects, one per number, where they are off.
+ */
 static int trim_widths(struct pdf_writer *w, int f, HPDF_FontAttr fa)
 {
 	const HPDF_BYTE *flags = ((HPDF_TTFontDefAttr)fa->fontdef->attr)->glyph_tbl.flgs;
@@ -773,6 +776,27 @@ static int tbuf_room(struct pdf_writer *w, size_t n)
 	return 1;
 }
 
+/* face's bitmap of the codes whose glyphs this document has flagged (a bit each); NULL if out of memory. */
+static uint8_t *flagged_map(struct pdf_writer *w, int face)
+{
+	if (!w->flagged[face] && !(w->flagged[face] = malloc(0x10000 / 8)))
+		return NULL;
+	if (w->flagged_doc[face] != w->doc) {
+		memset(w->flagged[face], 0, 0x10000 / 8);
+		w->flagged_doc[face] = w->doc;
+	}
+	return w->flagged[face];
+}
+
+/* Flags code's glyph for the subset once per document, not once per use. */
+static void flag_code(uint8_t *flagged, HPDF_FontDef def, uint16_t code)
+{
+	if (!(flagged[code >> 3] & (1u << (code & 7)))) {
+		flagged[code >> 3] |= (uint8_t)(1u << (code & 7));
+		HPDF_TTFontDef_GetCharWidth(def, code);
+	}
+}
+
 /*
  * Shows s at (x, y) as libharu's ShowText would for a Type0 font with the
  * UTF-8 encoder (each character a 2-byte CID, its code point; its glyph
@@ -790,15 +814,8 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, int f
 
 	if (fa->type != HPDF_FONT_TYPE0_TT || !fa->fontdef || fa->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
 		return -1;
-	if (!tbuf_room(w, need))
+	if (!tbuf_room(w, need) || !(flagged = flagged_map(w, face)))
 		return -1;
-	if (!w->flagged[face] && !(w->flagged[face] = malloc(0x10000 / 8)))
-		return -1;
-	flagged = w->flagged[face];
-	if (w->flagged_doc[face] != w->doc) {
-		memset(flagged, 0, 0x10000 / 8);
-		w->flagged_doc[face] = w->doc;
-	}
 	memcpy(w->tbuf, "1 0 0 1 ", 8);
 	n = 8 + (size_t)pdf_num(w->tbuf + 8, x);
 	w->tbuf[n++] = ' ';
@@ -813,10 +830,7 @@ static int show_text(struct pdf_writer *w, HPDF_Page page, HPDF_Font font, int f
 			return -1;
 		text_byte(w->tbuf, &n, (unsigned char)(cp >> 8));
 		text_byte(w->tbuf, &n, (unsigned char)cp);
-		if (!(flagged[cp >> 3] & (1u << (cp & 7)))) {
-			flagged[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-			HPDF_TTFontDef_GetCharWidth(fa->fontdef, (HPDF_UINT16)cp);
-		}
+		flag_code(flagged, fa->fontdef, (uint16_t)cp);
 	}
 	memcpy(w->tbuf + n, ") Tj\n", 5);
 	n += 5;
@@ -977,10 +991,11 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
 	HPDF_FontDef def = ((HPDF_FontAttr)font->attr)->fontdef;
 	HPDF_Stream out = ((HPDF_PageAttr)page->attr)->stream;
 	const char *span = (const char *)(ops + 1);
+	uint8_t *flagged = flagged_map(w, fonts_base(w->fonts, it->face));
 	uint16_t code;
 	size_t n = 0;
 
-	if (!ops || !tbuf_room(w, 64))
+	if (!ops || !flagged || !tbuf_room(w, 64))
 		return;
 	/* In the page's text object, as other text (marked content may nest inside one), bold alike. */
 	text_state(w, page, it, font, fonts_face(w->fonts, it->face)->synthetic_bold ? HPDF_FILL_THEN_STROKE : HPDF_FILL);
@@ -995,7 +1010,7 @@ static void draw_shaped(struct pdf_writer *w, HPDF_Page page, const struct dl_it
 	/* Each glyph flagged for the subset, as drawing it had: the same glyphs as the first time. */
 	for (unsigned i = 0; i < ops->ncodes; i++) {
 		memcpy(&code, span + ops->nspan + ops->nbody + i * sizeof(code), sizeof(code));
-		HPDF_TTFontDef_GetCharWidth(def, code);
+		flag_code(flagged, def, code);
 	}
 }
 
