@@ -6,7 +6,7 @@ CC      ?= gcc
 # libdeflate compresses the PDF streams (src/haru_fast.c); without its
 # pkg-config file (older packages ship none) it is linked by name.
 DEFLATE := $(shell pkg-config --exists libdeflate 2>/dev/null && echo libdeflate)
-PKGS    := libqrencode sqlite3 xlsxwriter libsodium libcrypto harfbuzz harfbuzz-subset freetype2 fribidi zlib $(DEFLATE)
+PKGS    := libqrencode sqlite3 xlsxwriter libsodium libcrypto harfbuzz harfbuzz-subset freetype2 fribidi zlib libisal $(DEFLATE)
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wwrite-strings -Wformat=2 -Wvla -fno-common
 OPT     ?= -O2 -g

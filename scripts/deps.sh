@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential pkg-config
 libhpdf-dev libqrencode-dev libsqlite3-dev sqlite3 libxlsxwriter-dev
-libiniparser-dev zlib1g-dev libdeflate-dev libsodium-dev libssl-dev libharfbuzz-dev libfreetype-dev
+libiniparser-dev zlib1g-dev libdeflate-dev libisal-dev libsodium-dev libssl-dev libharfbuzz-dev libfreetype-dev
 libfribidi-dev libcmocka-dev libzint-dev clang libclang-rt-14-dev
 fonts-noto-core fonts-ocr-a fonts-nanum fonts-droid-fallback
 poppler-utils qpdf zbar-tools dmtx-utils zint unzip"

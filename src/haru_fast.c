@@ -28,9 +28,11 @@
  *   time a document first uses it, to flag the parts of a composite glyph;
  *   the parts libharu found the first time are kept per font.
  *
- * And the streams are compressed by libdeflate instead of zlib: about
- * twice as fast at the same level, and still a zlib stream (FlateDecode),
- * but other bytes than zlib's.
+ * And the streams are compressed by other libraries than zlib, still as
+ * zlib streams (FlateDecode), but other bytes than zlib's: font programs
+ * and glyph maps by libdeflate (about twice as fast as zlib at the same
+ * level), a document's own streams by flate.c (ISA-L, 3 times as fast
+ * again on a page).
  *
  * They are used only with the library version they were written against
  * (checked at start-up by haru_fast_init), and NOTICEGEN_PLAIN_LIBHARU=1
@@ -53,6 +55,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "flate.h"
 
 static int fast;
 
@@ -362,14 +366,12 @@ static void zkeep(uint64_t fp, unsigned char *in, unsigned long nin, unsigned ch
 }
 
 /*
- * Streams are compressed by libdeflate, about twice as fast as zlib at the
- * same level, into a zlib stream as libharu writes (FlateDecode), at its
- * fastest level. Measured on a 1,000-case night: level 1 compresses page
- * content 1.6 times as fast as level 4 (257 against 152 MB/s on Bengali
- * pages) for 2.5% more bytes a document (an English statement 15,194
- * against 14,811 bytes on average, a Korean one 34,176 against 33,382,
- * the largest 38,025, under the 40 KB a bilingual statement may take).
- * Compression is about a third of drawing a bilingual document.
+ * Font programs and glyph maps are compressed by libdeflate, about twice
+ * as fast as zlib at the same level, into a zlib stream as libharu writes
+ * (FlateDecode), at its fastest level: 1.6 times as fast as level 4 for
+ * 2.5% more bytes. They are compressed once and written again in many
+ * documents; a document's own streams, new in most documents, go to
+ * flate.c instead.
  */
 #define CASE_LEVEL 1
 
@@ -391,9 +393,26 @@ static int reserve(unsigned char **buf, size_t *cap, size_t n)
 	return 1;
 }
 
-/* The len bytes at in compressed, in zout; 0 on failure. */
+/*
+ * A font program or a glyph map (the only streams of 64 KB or more): kept
+ * and written again in later documents, so worth libdeflate's better
+ * ratio. Told by the bytes alone, so that the same stream is compressed
+ * the same way whichever path it takes (the first document builds its
+ * maps itself; later ones take the kept ones).
+ */
+static int kept_kind(const unsigned char *in, unsigned long len)
+{
+	return len >= 0x10000 || (len >= 4 && (!memcmp(in, "\0\1\0\0", 4) || !memcmp(in, "true", 4)));
+}
+
+/* The len bytes at in compressed, in zout; 0 on failure. A document's own streams go to flate.c, faster. */
 static size_t compress_raw(const unsigned char *in, unsigned long len)
 {
+	size_t n;
+
+	if (!kept_kind(in, len) && reserve(&zout, &zout_cap, flate_bound(len)) &&
+	    (n = flate_page(in, len, zout, zout_cap)))
+		return n;
 	if (!compressor && !(compressor = libdeflate_alloc_compressor(CASE_LEVEL)))
 		return 0;
 	if (!reserve(&zout, &zout_cap, libdeflate_zlib_compress_bound(compressor, len)))

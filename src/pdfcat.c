@@ -22,8 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libdeflate.h>
 
+#include "flate.h"
 #include "pdfnum.h"
 
 enum {
@@ -53,7 +53,6 @@ struct pdf_cat {
 	size_t nkid, kidcap;
 	unsigned char *scratch;          /* a marks stream, then compressed */
 	size_t scratch_cap;
-	struct libdeflate_compressor *z; /* for the marks, at level 1 (made on first use) */
 	char mediabox[64];               /* the last page's, for blank pages */
 	/* The piece being added. */
 	const unsigned char *src;
@@ -614,9 +613,7 @@ static int marks_stream(struct pdf_cat *c, const struct dlist *m, int page, uint
 	if (!n)
 		return 0;
 	cap = 16 + n * 4 * 34;
-	if (!c->z && !(c->z = libdeflate_alloc_compressor(1)))
-		return oom(c);
-	if (scratch(c, cap + libdeflate_zlib_compress_bound(c->z, cap)))
+	if (scratch(c, cap + flate_bound(cap)))
 		return -1;
 	n = (size_t)snprintf((char *)c->scratch, cap, "Q\n0 g\n");
 	for (i = 0; i < m->n; i++) {
@@ -632,10 +629,10 @@ static int marks_stream(struct pdf_cat *c, const struct dlist *m, int page, uint
 		n += 3;
 	}
 	n += (size_t)snprintf((char *)c->scratch + n, cap - n, "f\n");
-	if (!(zlen = libdeflate_zlib_compress(c->z, c->scratch, n, c->scratch + cap, c->scratch_cap - cap)))
-		return oom(c);
+	/* Uncompressed if it cannot be (it always can, but for a failure to start ISA-L). */
+	zlen = flate_page(c->scratch, n, c->scratch + cap, c->scratch_cap - cap);
 	*to = c->nobj;
-	return new_stream(c, c->scratch + cap, zlen, 1, c->nobj);
+	return zlen ? new_stream(c, c->scratch + cap, zlen, 1, c->nobj) : new_stream(c, c->scratch, n, 0, c->nobj);
 }
 
 static int add_kid(struct pdf_cat *c, uint32_t num)
@@ -709,8 +706,6 @@ void pdfcat_free(struct pdf_cat *c)
 	free(c->slot);
 	free(c->kid);
 	free(c->scratch);
-	if (c->z)
-		libdeflate_free_compressor(c->z);
 	free(c->xoff);
 	free(c->map);
 	free(c);
