@@ -124,18 +124,27 @@ static int put_ref(struct pdf_cat *c, uint32_t num)
 /* A cheap 64-bit hash to find equal objects; equality is always decided by comparing bytes. */
 static uint64_t hash(const unsigned char *p, size_t n)
 {
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
-	size_t i;
+	/* Four words at a time in four independent chains: a font program is hashed in every piece. */
+	uint64_t h[4] = { 0x9E3779B97F4A7C15ULL ^ n, 0xC2B2AE3D27D4EB4FULL, 0x165667B19E3779F9ULL, 0x27D4EB2F165667C5ULL };
+	uint64_t w;
+	size_t i = 0;
 
-	for (i = 0; i + 8 <= n; i += 8) {
+	for (; i + 32 <= n; i += 32)
+		for (int k = 0; k < 4; k++) {
+			memcpy(&w, p + i + 8 * k, 8);
+			h[k] = (h[k] ^ w) * 0xFF51AFD7ED558CCDULL;
+			h[k] ^= h[k] >> 29;
+		}
+	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
-		h ^= h >> 29;
+		h[0] = (h[0] ^ w) * 0xFF51AFD7ED558CCDULL;
+		h[0] ^= h[0] >> 29;
 	}
 	w = 0;
 	memcpy(&w, p + i, n - i);
-	h = (h ^ w) * 0xC4CEB9FE1A85EC53ULL;
-	return h ^ (h >> 32);
+	w = (h[0] ^ w) * 0xC4CEB9FE1A85EC53ULL ^ h[1] * 0x9E3779B97F4A7C15ULL ^ h[2] * 0xFF51AFD7ED558CCDULL ^
+	    h[3] * 0xC2B2AE3D27D4EB4FULL;
+	return w ^ (w >> 32);
 }
 
 /* Batch object number num starts here. */
