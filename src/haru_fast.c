@@ -873,7 +873,10 @@ HPDF_Font HPDF_Type0Font_New(HPDF_MMgr mmgr, HPDF_FontDef fontdef, HPDF_Encoder 
 #define DIR_BYTES (12 + 16 * NTAGS)
 static const char tags[NTAGS][5] = { "OS/2", "cmap", "cvt ", "fpgm", "glyf", "head", "hhea",
 				     "hmtx", "loca", "maxp", "name", "post", "prep" };
-enum { T_GLYF = 4, T_HEAD = 5, T_LOCA = 8 };
+enum { T_CMAP = 1, T_GLYF = 4, T_HEAD = 5, T_HHEA = 6, T_HMTX = 7, T_LOCA = 8 };
+/* The tables a document's program holds: all but cmap (see build_prog). */
+#define NOUT (NTAGS - 1)
+#define OUT_DIR_BYTES (12 + 16 * NOUT)
 
 struct prog_tmpl {
 	HPDF_FontDef def;
@@ -1065,22 +1068,48 @@ int haru_fast_save_fails(HPDF_FontDef fontdef)
 	return size % HPDF_STREAM_BUF_SIZ == 0;
 }
 
+/* hmtx for the glyphs flagged now, at out: the template's, with the metrics of every other glyph 0. */
+static void build_hmtx(const struct prog_tmpl *t, unsigned char *out)
+{
+	HPDF_TTFontDefAttr a = t->def->attr;
+	unsigned long n = t->len[T_HMTX], hm = 0;
+
+	memcpy(out, t->tbl[T_HMTX], n);
+	if (t->len[T_HHEA] >= 36)
+		hm = (unsigned long)t->tbl[T_HHEA][34] << 8 | t->tbl[T_HHEA][35];   /* numberOfHMetrics */
+	for (unsigned g = 1; g < a->num_glyphs; g++) {
+		unsigned long at = g < hm ? 4UL * g : 4 * hm + 2UL * (g - hm), w = g < hm ? 4 : 2;
+
+		if (a->glyph_tbl.flgs[g] != 1 && at + w <= n)
+			memset(out + at, 0, w);
+	}
+}
+
 /*
  * Builds def's program for the glyphs flagged now into prog_buf (from
  * template t); returns its length, 0 on failure (out of memory) or where
  * libharu's own save fails: libharu seeks to each table to sum it, and a
  * seek to the very end of a stream whose size is a whole number of its
  * 4 KB buffers fails (HPDF_INVALID_OBJECT); the caller lets libharu fail
- * the same way there.
+ * the same way there, so both ways pad the same documents (pdf.c).
+ *
+ * Two things libharu embeds are left out, as font subsetters do, for a
+ * smaller program in every document (about 1.7 KB compressed for a
+ * Latin face, 3.3 KB for the Arabic one):
+ * - cmap, the font's map from characters to glyphs: a CIDFontType2 font
+ *   is drawn by glyph, through its CIDToGIDMap, and the PDF standard
+ *   (ISO 32000-1, 9.9) asks for cmap only in a simple TrueType font;
+ * - the metrics (hmtx) of the glyphs not embedded: zeros, which
+ *   compress to nothing, in place of the widths of a whole font.
  */
 static unsigned long build_prog(HPDF_FontDef def, const struct prog_tmpl *t)
 {
 	HPDF_TTFontDefAttr a = def->attr;
-	unsigned long size = 0, off[NTAGS], len[NTAGS], sum = 0, need = DIR_BYTES, i;
-	int shortfmt = a->header.index_to_loc_format == 0;
+	unsigned long size = 0, off[NTAGS], len[NTAGS], sum = 0, need = OUT_DIR_BYTES, i;
+	int shortfmt = a->header.index_to_loc_format == 0, k, j;
 	unsigned char *tables;
 
-	for (int k = 0; k < NTAGS; k++)
+	for (k = 0; k < NTAGS; k++)
 		need += t->len[k];   /* glyf holds every glyph here: room for any document's */
 	if (need > prog_cap) {
 		unsigned char *p = realloc(prog_buf, need);
@@ -1092,41 +1121,49 @@ static unsigned long build_prog(HPDF_FontDef def, const struct prog_tmpl *t)
 	}
 	if (!prog_loca && !(prog_loca = malloc(0x10001 * sizeof(*prog_loca))))
 		return 0;
-	tables = prog_buf + DIR_BYTES;
-	for (int k = 0; k < NTAGS; k++) {
+	tables = prog_buf + OUT_DIR_BYTES;
+	for (k = 0; k < NTAGS; k++) {
 		off[k] = size;
-		if (k == T_GLYF) {
+		len[k] = t->len[k];
+		if (k == T_CMAP) {
+			len[k] = 0;
+		} else if (k == T_GLYF) {
 			len[k] = build_glyf(t, tables + size);
 		} else if (k == T_LOCA) {
-			len[k] = t->len[k];
 			for (unsigned g = 0; g <= a->num_glyphs; g++)
 				if (shortfmt)
 					tables[size + 2 * g] = (unsigned char)(prog_loca[g] >> 8),
 					tables[size + 2 * g + 1] = (unsigned char)prog_loca[g];
 				else
 					put32(tables + size + 4 * g, prog_loca[g]);
+		} else if (k == T_HMTX) {
+			build_hmtx(t, tables + size);
 		} else {
-			len[k] = t->len[k];
 			memcpy(tables + size, t->tbl[k], len[k]);
 		}
 		size += len[k];
 	}
-	if (size % HPDF_STREAM_BUF_SIZ == 0)
+	if ((size + t->len[T_CMAP]) % HPDF_STREAM_BUF_SIZ == 0)   /* the size libharu's program has */
 		return 0;
-	memcpy(prog_buf, t->head, 12);
-	for (int k = 0; k < NTAGS; k++) {
-		unsigned char *d = prog_buf + 12 + 16 * k;
+	/* The directory: 12 tables (searchRange 8 * 16, entrySelector 3, rangeShift 4 * 16). */
+	memcpy(prog_buf, t->head, 4);
+	memcpy(prog_buf + 4, "\0\x0c\0\x80\0\x03\0\x40", 8);
+	for (k = 0, j = 0; k < NTAGS; k++) {
+		unsigned char *d = prog_buf + 12 + 16 * j;
 
+		if (k == T_CMAP)
+			continue;
 		memcpy(d, tags[k], 4);
 		put32(d + 4, checksum(tables + off[k], len[k]));
-		put32(d + 8, off[k] + DIR_BYTES);
+		put32(d + 8, off[k] + OUT_DIR_BYTES);
 		put32(d + 12, len[k]);
+		j++;
 	}
 	/* checkSumAdjustment, as libharu sums it: the tables only, whole words only. */
 	for (i = 0; i + 4 <= size; i += 4)
 		sum += be32(tables + i);
 	put32(tables + off[T_HEAD] + 8, (0xB1B0AFBAUL - sum) & 0xFFFFFFFFUL);
-	return size + DIR_BYTES;
+	return size + OUT_DIR_BYTES;
 }
 
 /*
