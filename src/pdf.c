@@ -1,6 +1,7 @@
 #include "pdf.h"
 
 #include "haru_fast.h"
+#include "haru_mem.h"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -112,7 +113,7 @@ struct pdf_writer *pdf_new(struct fonts *fonts, struct ng_err *err)
 	}
 	w->fonts = fonts;
 	haru_fast_init();
-	w->pdf = HPDF_New(on_error, w);
+	w->pdf = HPDF_NewEx(on_error, haru_mem_alloc_fn(), haru_mem_free_fn(), 0, w);
 	if (!w->pdf) {
 		ng_fail(err, NG_EINTERNAL, "cannot start the PDF library");
 		goto fail;
