@@ -1049,6 +1049,30 @@ static unsigned long build_glyf(const struct prog_tmpl *t, unsigned char *out)
 	return size;
 }
 
+/*
+ * The first glyph from g on whose flag is set, or num_glyphs: eight flags
+ * at a time, since a document uses a few hundred glyphs of thousands and
+ * every document's glyphs are looked for twice.
+ */
+static unsigned next_flagged(HPDF_TTFontDefAttr a, unsigned g)
+{
+	const HPDF_BYTE *f = a->glyph_tbl.flgs;
+	unsigned n = a->num_glyphs;
+	uint64_t w;
+
+	while (g < n && g % 8)
+		if (f[g++])
+			return g - 1;
+	for (; g + 8 <= n; g += 8) {
+		memcpy(&w, f + g, 8);
+		if (w)
+			break;
+	}
+	while (g < n && !f[g])
+		g++;
+	return g;
+}
+
 int haru_fast_save_fails(HPDF_FontDef fontdef)
 {
 	HPDF_TTFontDefAttr a = fontdef ? fontdef->attr : NULL;
@@ -1062,9 +1086,8 @@ int haru_fast_save_fails(HPDF_FontDef fontdef)
 	for (int k = 0; k < NTAGS; k++)
 		if (k != T_GLYF)
 			size += t->len[k];
-	for (unsigned g = 0; g < a->num_glyphs; g++)
-		if (a->glyph_tbl.flgs[g])
-			size += t->glyph[g + 1] - t->glyph[g];
+	for (unsigned g = next_flagged(a, 0); g < a->num_glyphs; g = next_flagged(a, g + 1))
+		size += t->glyph[g + 1] - t->glyph[g];
 	return size % HPDF_STREAM_BUF_SIZ == 0;
 }
 
@@ -1223,7 +1246,7 @@ static long flagged_set(HPDF_TTFontDefAttr a, uint64_t *hash)
 
 	if (!flagged_gids && !(flagged_gids = malloc(0x10000 * sizeof(*flagged_gids))))
 		return -1;
-	for (unsigned g = 0; g < a->num_glyphs && g < 0x10000; g++)
+	for (unsigned g = next_flagged(a, 0); g < a->num_glyphs && g < 0x10000; g = next_flagged(a, g + 1))
 		if (a->glyph_tbl.flgs[g] == 1) {
 			flagged_gids[n++] = (uint16_t)g;
 			h = (h ^ g) * 1099511628211ULL;
