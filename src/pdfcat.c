@@ -301,11 +301,19 @@ static size_t skip_string(const struct pdf_cat *c, size_t i, size_t e)
 /* Past the dictionary "<< ... >>" starting at i; 0 if it does not end. */
 static size_t dict_end(const struct pdf_cat *c, size_t i, size_t e)
 {
+	/* The bytes that can change the depth; a font's widths array is long and has none. */
+	static const unsigned char special[256] = { ['<'] = 1, ['>'] = 1, ['('] = 1 };
 	int depth = 0;
 
 	while (i + 1 < e) {
 		const unsigned char *s = c->src + i;
 
+		if (!special[s[0]]) {
+			i++;
+			while (i + 1 < e && !special[c->src[i]])
+				i++;
+			continue;
+		}
 		if (s[0] == '<' && s[1] == '<')
 			depth++, i += 2;
 		else if (s[0] == '>' && s[1] == '>') {
