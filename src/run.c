@@ -91,7 +91,6 @@ static int take_lock(struct night *n, struct ng_err *err)
 	return 0;
 }
 
-/* Everything that can be wrong with the set-up is found here, before any output. */
 /*
  * The PINs must be sealed under the configured key. After `pin rekey` they
  * are under the new one until the config names it: a night then would seal
@@ -111,6 +110,7 @@ static int key_matches_pins(struct night *n, const char *config, struct ng_err *
 	return 0;
 }
 
+/* Everything that can be wrong with the set-up is found here, before any output. */
 static int setup(struct night *n, const char *config, const char *date, struct ng_err *err)
 {
 	if (dates_parse(date, &n->date))
