@@ -22,8 +22,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "haru_fast.h"
-
 #define STEP 16
 #define CLASSES 256                          /* up to 256 * 16 = 4 KB */
 #define SLAB (256 * 1024)
@@ -93,21 +91,23 @@ static void mem_free(void *p)
 #endif
 #endif
 
-static int on(void)
+/* 1 if the lists are used: with the faster internals on, and not under AddressSanitizer. */
+static int on(int fast)
 {
 #ifdef UNDER_ASAN
+	(void)fast;
 	return 0;
 #else
-	return haru_fast_init();
+	return fast;
 #endif
 }
 
-HPDF_Alloc_Func haru_mem_alloc_fn(void)
+HPDF_Alloc_Func haru_mem_alloc_fn(int fast)
 {
-	return on() ? mem_alloc : NULL;
+	return on(fast) ? mem_alloc : NULL;
 }
 
-HPDF_Free_Func haru_mem_free_fn(void)
+HPDF_Free_Func haru_mem_free_fn(int fast)
 {
-	return on() ? mem_free : NULL;
+	return on(fast) ? mem_free : NULL;
 }

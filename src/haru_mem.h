@@ -9,10 +9,11 @@
 
 /*
  * The allocation functions for HPDF_NewEx: NULL for both (libharu's own
- * malloc and free) when the faster internals are off (haru_fast_init) or
- * under AddressSanitizer, which must see each block.
+ * malloc and free) when fast is 0 (the faster internals off: what
+ * haru_fast_init returned) or under AddressSanitizer, which must see each
+ * block.
  */
-HPDF_Alloc_Func haru_mem_alloc_fn(void);
-HPDF_Free_Func haru_mem_free_fn(void);
+HPDF_Alloc_Func haru_mem_alloc_fn(int fast);
+HPDF_Free_Func haru_mem_free_fn(int fast);
 
 #endif

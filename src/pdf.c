@@ -105,15 +105,15 @@ static int harufail(struct pdf_writer *w, const char *what, struct ng_err *err)
 struct pdf_writer *pdf_new(struct fonts *fonts, struct ng_err *err)
 {
 	struct pdf_writer *w = calloc(1, sizeof(*w));
-	int i;
+	int i, fast;
 
 	if (!w) {
 		ng_fail(err, NG_EINTERNAL, "out of memory");
 		return NULL;
 	}
 	w->fonts = fonts;
-	haru_fast_init();
-	w->pdf = HPDF_NewEx(on_error, haru_mem_alloc_fn(), haru_mem_free_fn(), 0, w);
+	fast = haru_fast_init();
+	w->pdf = HPDF_NewEx(on_error, haru_mem_alloc_fn(fast), haru_mem_free_fn(fast), 0, w);
 	if (!w->pdf) {
 		ng_fail(err, NG_EINTERNAL, "cannot start the PDF library");
 		goto fail;
