@@ -163,15 +163,20 @@ float text_fit(struct fonts *fonts, int face, float size, float min_size, float 
 	return fit(fonts_width(fonts, face, v, vlen, 1.0), size, min_size, w);
 }
 
+/* v's width at size 1: its runs' (one lookup, not two), or measured where they are not kept. */
+static double width_at_one(struct fonts *fonts, int face, const char *v, size_t len, const struct font_runs *runs)
+{
+	return runs ? runs->width : fonts_width(fonts, face, v, len, 1.0);
+}
+
 float text_line(struct dlist *dl, struct fonts *fonts, int face, float size, float min_size,
 		float x, float y, float w, enum text_align align, const char *s)
 {
 	char vbuf[LINE_MAX_CHARS * 4 + 4];
 	size_t len;
 	const char *v = visual(fonts, s, strlen(s), vbuf, sizeof(vbuf), &len);
-	/* The line's width is its runs' (the same sum fonts_width makes): one lookup, not two. */
 	const struct font_runs *runs = fonts_runs(fonts, face, v, len);
-	double at_one = runs ? runs->width : fonts_width(fonts, face, v, len, 1.0), tw;
+	double at_one = width_at_one(fonts, face, v, len, runs), tw;
 	float sz = fit(at_one, size, min_size, w);
 
 	if (sz == 0) {
@@ -330,7 +335,7 @@ static int wrap(struct dlist *dl, struct fonts *fonts, int face, float size, flo
 			float lx = x;
 
 			if (fonts_rtl(fonts))
-				lx += w - (float)(runs ? runs->width * size : fonts_width(fonts, face, v, vlen, size));
+				lx += w - (float)(width_at_one(fonts, face, v, vlen, runs) * size);
 			emit(dl, fonts, face, size, lx, y - lines * leading, v, vlen, -1, runs);
 		}
 		lines++;
