@@ -394,9 +394,9 @@ static int reserve(unsigned char **buf, size_t *cap, size_t n)
 }
 
 /*
- * A font program or a glyph map (the only streams of 64 KB or more): kept
- * and written again in later documents, so worth libdeflate's better
- * ratio. Told by the bytes alone, so that the same stream is compressed
+ * A font program or a glyph map (a map is 128 KB; a page seldom reaches
+ * 64 KB, and one that does goes to libdeflate too): kept and written
+ * again in later documents, so worth libdeflate's better ratio. Told by the bytes alone, so that the same stream is compressed
  * the same way whichever path it takes (the first document builds its
  * maps itself; later ones take the kept ones).
  */
@@ -877,6 +877,7 @@ enum { T_CMAP = 1, T_GLYF = 4, T_HEAD = 5, T_HHEA = 6, T_HMTX = 7, T_LOCA = 8 };
 /* The tables a document's program holds: all but cmap (see build_prog). */
 #define NOUT (NTAGS - 1)
 #define OUT_DIR_BYTES (12 + 16 * NOUT)
+_Static_assert(NOUT == 12, "build_prog's directory header is written for 12 tables");
 
 struct prog_tmpl {
 	HPDF_FontDef def;
